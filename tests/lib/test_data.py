@@ -1,0 +1,392 @@
+"""dlcourse.data: every source branch of load(), the generators and the split helper.
+
+Fashion-MNIST sources are proven on small fake IDX files written in a temporary folder;
+the network is always faked (tests/conftest.py sets DLCOURSE_OFFLINE=1).
+"""
+
+from __future__ import annotations
+
+import gzip
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from dlcourse import data
+
+HAS_DEBIAN_FASHION = (data.DEBIAN_FASHION_MNIST / data.FASHION_MNIST_FILES[0]).is_file()
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def write_idx(path: Path, array: np.ndarray) -> None:
+    """Write a uint8 array as a gzipped IDX file (magic 2049 for 1-D, 2051 for 3-D)."""
+    magic = {1: 2049, 3: 2051}[array.ndim]
+    header = magic.to_bytes(4, "big") + b"".join(d.to_bytes(4, "big") for d in array.shape)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with gzip.open(path, "wb") as handle:
+        handle.write(header + array.astype(np.uint8).tobytes())
+
+
+def write_fake_fashion(folder: Path, n_train: int = 6, n_test: int = 4, fill: int = 7) -> None:
+    """Four IDX files shaped like Fashion-MNIST's, with recognisable contents."""
+    images = np.full((n_train, 28, 28), fill, np.uint8)
+    images[:, 0, 0] = np.arange(n_train)
+    write_idx(folder / "train-images-idx3-ubyte.gz", images)
+    write_idx(folder / "train-labels-idx1-ubyte.gz", np.arange(n_train) % 10)
+    write_idx(folder / "t10k-images-idx3-ubyte.gz", np.full((n_test, 28, 28), fill, np.uint8))
+    write_idx(folder / "t10k-labels-idx1-ubyte.gz", np.arange(n_test) % 10)
+
+
+@pytest.fixture
+def isolated(monkeypatch, tmp_path):
+    """No real source: empty Keras cache, no Debian folder, no data dir, no /tmp cache."""
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    monkeypatch.delenv("DLCOURSE_DATA_DIR", raising=False)
+    monkeypatch.setattr(data, "DEBIAN_FASHION_MNIST", tmp_path / "debian" / "fashion-mnist")
+    monkeypatch.setattr(data, "_cache_dirs", lambda: [data.keras_cache_dir()])
+    data._read_fashion_folder_cached.cache_clear()
+    return tmp_path
+
+
+# --------------------------------------------------------------------------- registry
+
+
+def test_registry_lists_every_dataset_the_course_needs():
+    expected = {
+        "digits", "iris", "wine", "breast_cancer", "diabetes", "fashion_mnist", "mnist",
+        "imdb", "linear", "curve", "moons", "circles", "spirals", "house_prices",
+    }  # fmt: skip
+    assert expected <= set(data.names())
+    for name in data.names():
+        info = data.info(name)
+        assert info.name == name and info.title and info.returns and info.how_to_get
+
+
+def test_unknown_name_suggests_close_ones():
+    with pytest.raises(ValueError, match=r"unknown dataset 'fashon_mnist'\. Did you mean "):
+        data.load("fashon_mnist")
+
+
+def test_names_are_normalised():
+    X, y = data.load("Breast-Cancer")
+    assert X.shape == (569, 30)
+
+
+def test_register_refuses_a_taken_name():
+    with pytest.raises(ValueError, match="already registered"):
+        data.register("digits", data.info("digits"), data.load_digits)
+
+
+# --------------------------------------------------------------------------- bundled
+
+
+@pytest.mark.parametrize(
+    ("name", "shape", "n_classes"),
+    [
+        ("iris", (150, 4), 3),
+        ("wine", (178, 13), 3),
+        ("breast_cancer", (569, 30), 2),
+        ("digits", (1797, 64), 10),
+        ("diabetes", (442, 10), None),
+    ],
+)
+def test_bundled_tables(name, shape, n_classes):
+    X, y = data.load(name)
+    assert X.shape == shape and X.dtype == np.float32
+    assert y.shape == (shape[0],)
+    if n_classes is None:
+        assert y.dtype == np.float32
+        assert data.info(name).class_names == ()
+    else:
+        assert y.dtype == np.int64 and set(np.unique(y)) == set(range(n_classes))
+        assert len(data.info(name).class_names) == n_classes
+    assert len(data.info(name).feature_names) == shape[1]
+
+
+def test_digits_as_images():
+    X, y = data.load("digits", as_images=True, dtype="float64")
+    assert X.shape == (1797, 8, 8) and X.dtype == np.float64
+    assert X.min() == 0 and X.max() == 16
+
+
+# --------------------------------------------------------------------------- Fashion-MNIST
+
+
+def test_fashion_mnist_from_debian_folder(isolated):
+    write_fake_fashion(data.DEBIAN_FASHION_MNIST)
+    (x_train, y_train), (x_test, y_test) = data.load("fashion_mnist")
+    assert x_train.shape == (6, 28, 28) and x_train.dtype == np.uint8
+    assert y_train.dtype == np.uint8 and y_train.tolist() == [0, 1, 2, 3, 4, 5]
+    assert x_test.shape == (4, 28, 28) and y_test.shape == (4,)
+    assert x_train[:, 0, 0].tolist() == [0, 1, 2, 3, 4, 5]
+    assert not x_train.flags.writeable  # as Keras' arrays
+
+
+def test_keras_cache_comes_before_debian(isolated):
+    write_fake_fashion(data.DEBIAN_FASHION_MNIST, fill=1)
+    write_fake_fashion(data.keras_cache_dir() / "fashion-mnist", fill=2)
+    (x_train, _), _ = data.load("fashion_mnist")
+    assert x_train[0, 5, 5] == 2
+
+
+def test_data_dir_comes_first(isolated, monkeypatch):
+    write_fake_fashion(data.keras_cache_dir() / "fashion-mnist", fill=2)
+    write_fake_fashion(isolated / "mine" / "fashion-mnist", fill=3)
+    monkeypatch.setenv("DLCOURSE_DATA_DIR", str(isolated / "mine"))
+    (x_train, _), _ = data.load("fashion_mnist")
+    assert x_train[0, 5, 5] == 3
+
+
+def test_a_corrupt_source_is_skipped_and_reported(isolated):
+    folder = data.keras_cache_dir() / "fashion-mnist"
+    write_fake_fashion(folder, fill=2)
+    (folder / "train-images-idx3-ubyte.gz").write_bytes(b"not gzip at all")
+    write_fake_fashion(data.DEBIAN_FASHION_MNIST, fill=1)
+    (x_train, _), _ = data.load("fashion_mnist")
+    assert x_train[0, 5, 5] == 1  # fell through to the Debian copy
+
+
+def test_truncated_file_is_not_returned(isolated):
+    folder = data.DEBIAN_FASHION_MNIST
+    write_fake_fashion(folder)
+    raw = gzip.decompress((folder / "train-images-idx3-ubyte.gz").read_bytes())
+    with gzip.open(folder / "train-images-idx3-ubyte.gz", "wb") as handle:
+        handle.write(raw[:-100])
+    with pytest.raises(data.DatasetUnavailableError, match="truncated"):
+        data.load("fashion_mnist")
+
+
+def test_nothing_available_fails_fast_naming_every_source(isolated):
+    start = time.perf_counter()
+    with pytest.raises(data.DatasetUnavailableError) as caught:
+        data.load("fashion_mnist")
+    elapsed = time.perf_counter() - start
+    message = str(caught.value)
+    assert elapsed < 1.0
+    assert "Fashion-MNIST is not available on this machine" in message
+    for source in ("DLCOURSE_DATA_DIR", "Keras cache", "Debian package", "Keras download"):
+        assert source in message
+    assert "DLCOURSE_OFFLINE" in message
+    assert "sudo apt-get install dataset-fashion-mnist" in message
+
+
+def test_no_network_is_detected_without_hanging(isolated, monkeypatch):
+    """Downloads on, network down: the probe says so and nothing is downloaded."""
+    monkeypatch.delenv("DLCOURSE_OFFLINE")
+    monkeypatch.setattr(data, "network_reachable", lambda *a, **k: False)
+    monkeypatch.setattr(data, "_keras_load_data", pytest.fail)
+    with pytest.raises(data.DatasetUnavailableError, match="no network"):
+        data.load("fashion_mnist")
+
+
+def test_download_branch_when_the_network_answers(isolated, monkeypatch):
+    monkeypatch.delenv("DLCOURSE_OFFLINE")
+    monkeypatch.setattr(data, "network_reachable", lambda *a, **k: True)
+    fake = ((np.zeros((2, 28, 28), np.uint8), np.zeros(2, np.uint8)),) * 2
+    calls = []
+
+    def load_data(**kwargs):
+        calls.append(kwargs)
+        return fake
+
+    monkeypatch.setattr(data, "_keras_load_data", lambda module: load_data)
+    assert data.load("fashion_mnist") is fake
+    assert calls == [{}]
+
+
+def test_failed_download_is_reported(isolated, monkeypatch):
+    monkeypatch.delenv("DLCOURSE_OFFLINE")
+    monkeypatch.setattr(data, "network_reachable", lambda *a, **k: True)
+
+    def broken(**kwargs):
+        raise Exception("URL fetch failure: 403 Forbidden")
+
+    monkeypatch.setattr(data, "_keras_load_data", lambda module: broken)
+    with pytest.raises(data.DatasetUnavailableError, match="download failed .*403 Forbidden"):
+        data.load("fashion_mnist")
+
+
+def test_network_probe_times_out(monkeypatch):
+    """A resolver that hangs costs the probe's timeout, not a hang."""
+
+    def hang(*args, **kwargs):
+        time.sleep(5)
+
+    monkeypatch.setattr(data.socket, "create_connection", hang)
+    start = time.perf_counter()
+    assert data.network_reachable(timeout=0.2) is False
+    assert time.perf_counter() - start < 1.0
+
+
+def test_network_probe_real_refusal():
+    """A closed local port answers at once with a refusal."""
+    assert data.network_reachable(("127.0.0.1", 9), timeout=0.5) is False
+
+
+@pytest.mark.skipif(not HAS_DEBIAN_FASHION, reason="Debian's dataset-fashion-mnist not installed")
+def test_real_fashion_mnist_matches_keras_format():
+    (x_train, y_train), (x_test, y_test) = data.load("fashion_mnist")
+    assert x_train.shape == (60000, 28, 28) and x_test.shape == (10000, 28, 28)
+    assert x_train.dtype == y_train.dtype == np.uint8
+    assert y_train.shape == (60000,) and y_test.shape == (10000,)
+    assert np.bincount(y_train).tolist() == [6000] * 10
+    assert np.bincount(y_test).tolist() == [1000] * 10
+    assert data.info("fashion_mnist").class_names[9] == "Ankle boot"
+
+
+# --------------------------------------------------------------------------- Keras-only sets
+
+
+@pytest.mark.parametrize("name", ["mnist", "imdb"])
+def test_keras_only_sets_fail_fast_offline(isolated, name):
+    start = time.perf_counter()
+    with pytest.raises(data.DatasetUnavailableError, match="Keras \\(cache or download\\)"):
+        data.load(name)
+    assert time.perf_counter() - start < 1.0
+
+
+def test_keras_only_set_reads_the_cache_without_network(isolated, monkeypatch):
+    cache = data.keras_cache_dir()
+    cache.mkdir(parents=True)
+    (cache / "mnist.npz").write_bytes(b"placeholder")
+    monkeypatch.setattr(data, "_keras_load_data", lambda module: lambda **kw: ("cached", module))
+    monkeypatch.setattr(data, "network_reachable", pytest.fail)
+    assert data.load("mnist") == ("cached", "mnist")
+
+
+def test_imdb_passes_its_arguments(isolated, monkeypatch):
+    monkeypatch.delenv("DLCOURSE_OFFLINE")
+    monkeypatch.setattr(data, "network_reachable", lambda *a, **k: True)
+    monkeypatch.setattr(data, "_keras_load_data", lambda module: lambda **kw: kw)
+    assert data.load("imdb", num_words=500, maxlen=80) == {"num_words": 500, "maxlen": 80}
+
+
+# --------------------------------------------------------------------------- generated
+
+
+def test_make_linear_recovers_its_parameters():
+    X, y, W, b = data.make_linear(500, 3, noise=0.01, bias=2.0, seed=1, return_params=True)
+    assert X.shape == (500, 3) and y.shape == (500,) and W.shape == (3,)
+    assert X.dtype == y.dtype == np.float32
+    A = np.c_[X, np.ones(len(X))].astype(np.float64)
+    fitted = np.linalg.lstsq(A, y.astype(np.float64), rcond=None)[0]
+    np.testing.assert_allclose(fitted, np.r_[W, b], atol=0.01)
+
+
+def test_make_linear_given_weights_and_bad_shape():
+    _, _, W, _ = data.make_linear(10, 2, weights=[1.0, -1.0], return_params=True)
+    assert W.tolist() == [1.0, -1.0]
+    with pytest.raises(ValueError, match=r"weights must have shape \(2,\)"):
+        data.make_linear(10, 2, weights=[1.0])
+
+
+@pytest.mark.parametrize("fn", ["linear", "quadratic", "cubic", "sine", np.cos])
+def test_make_curve(fn):
+    X, y = data.make_curve(50, fn=fn, noise=0.0, x_range=(-2, 2))
+    assert X.shape == (50, 1) and y.shape == (50,)
+    assert np.all(np.diff(X[:, 0]) >= 0) and X.min() >= -2 and X.max() <= 2
+    reference = np.cos if callable(fn) else data._CURVES[fn]
+    np.testing.assert_allclose(y, reference(X[:, 0].astype(np.float64)), rtol=1e-5, atol=1e-5)
+
+
+def test_make_curve_outliers():
+    X, clean = data.make_curve(200, fn="linear", noise=0.0, seed=3)
+    _, dirty = data.make_curve(200, fn="linear", noise=0.0, seed=3, outliers=0.05)
+    moved = np.abs(dirty - clean) > 1.0
+    assert moved.sum() == 10
+    with pytest.raises(ValueError, match="outliers"):
+        data.make_curve(10, outliers=0.9)
+    with pytest.raises(ValueError, match="fn must be one of"):
+        data.make_curve(10, fn="tan")
+
+
+@pytest.mark.parametrize(
+    ("name", "n_classes"), [("moons", 2), ("circles", 2), ("spirals", 3)]
+)
+def test_classification_generators(name, n_classes):
+    X, y = data.load(name, n_samples=90, seed=4)
+    assert X.shape == (90, 2) and X.dtype == np.float32
+    assert y.shape == (90,) and y.dtype == np.int64
+    counts = np.bincount(y)
+    assert len(counts) == n_classes and counts.max() - counts.min() <= 1
+
+
+def test_spirals_are_not_linearly_separable():
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = data.make_spirals(600, n_classes=2, noise=0.05, turns=1.5, seed=0)
+    accuracy = LogisticRegression().fit(X, y).score(X, y)
+    assert accuracy < 0.75
+
+
+def test_house_prices_is_a_sensible_table():
+    X, y = data.load("house_prices", n_samples=300, seed=2)
+    assert X.shape == (300, 5) and y.shape == (300,)
+    rooms, bathrooms, garage, area, age = X.T
+    assert set(np.unique(garage)) <= {0, 1}
+    assert rooms.min() >= 1 and rooms.max() <= 8 and bathrooms.max() <= 4
+    assert (area > 0).all() and (age >= 0).all() and (y > 0).mean() > 0.95
+    assert data.info("house_prices").feature_names == data.HOUSE_PRICE_FEATURES
+
+
+@pytest.mark.parametrize("name", ["linear", "curve", "moons", "circles", "spirals", "house_prices"])
+def test_generators_are_seeded_and_leave_global_state_alone(name):
+    state = np.random.get_state()[1].copy()
+    first = data.load(name, seed=5)
+    second = data.load(name, seed=5)
+    other = data.load(name, seed=6)
+    for a, b in zip(first, second, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(first[0], other[0])
+    np.testing.assert_array_equal(np.random.get_state()[1], state)
+
+
+@pytest.mark.parametrize("bad", [0, -3, 2.5, True])
+def test_generators_reject_bad_counts(bad):
+    with pytest.raises(ValueError, match="n_samples must be a positive int"):
+        data.make_moons(bad)
+
+
+# --------------------------------------------------------------------------- splitting
+
+
+def test_split_is_disjoint_complete_and_seeded():
+    X = np.arange(100).reshape(50, 2)
+    y = np.arange(50)
+    (Xa, ya), (Xb, yb), (Xc, yc) = data.train_val_test_split(X, y, val_size=0.2, test_size=0.3)
+    assert (len(ya), len(yb), len(yc)) == (25, 10, 15)
+    assert sorted(np.r_[ya, yb, yc].tolist()) == list(range(50))
+    np.testing.assert_array_equal(Xa[:, 0] // 2, ya)  # rows stay with their targets
+    again = data.train_val_test_split(X, y, val_size=0.2, test_size=0.3)
+    np.testing.assert_array_equal(again[0][1], ya)
+    other = data.train_val_test_split(X, y, val_size=0.2, test_size=0.3, seed=1)
+    assert not np.array_equal(other[0][1], ya)
+
+
+def test_split_stratified_keeps_class_shares():
+    y = np.r_[np.zeros(80, int), np.ones(20, int)]
+    X = np.zeros((100, 1))
+    splits = data.train_val_test_split(X, y, val_size=0.25, test_size=0.25, stratify=True)
+    for _, part in splits:
+        assert part.mean() == pytest.approx(0.2)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"val_size": 0.0}, "val_size must be a fraction"),
+        ({"test_size": 1.2}, "test_size must be a fraction"),
+        ({"val_size": 0.5, "test_size": 0.5}, "must leave data to train on"),
+    ],
+)
+def test_split_rejects_bad_sizes(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        data.train_val_test_split(np.zeros((10, 1)), np.zeros(10), **kwargs)
+
+
+def test_split_rejects_mismatched_lengths():
+    with pytest.raises(ValueError, match="same length, not 10 and 9"):
+        data.train_val_test_split(np.zeros((10, 1)), np.zeros(9))
