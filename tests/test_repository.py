@@ -77,10 +77,8 @@ def test_installed_versions_match_the_pins():
         try:
             installed = version(name)
         except PackageNotFoundError:
-            if name == "tensorflow-cpu":  # `make setup TF=gpu` swaps in tensorflow[and-cuda]
-                installed = version("tensorflow")
-            else:
-                installed = "missing"
+            # `make setup TF=gpu` swaps tensorflow-cpu for tensorflow[and-cuda].
+            installed = version("tensorflow") if name == "tensorflow-cpu" else "missing"
         if installed != pinned:
             wrong.append(f"{name}: pinned {pinned}, installed {installed}")
     assert not wrong, "run `make setup`: " + "; ".join(wrong)

@@ -26,9 +26,7 @@ DeviceKind = Literal["CPU", "GPU", "TPU"]
 #: The Colab cell line that installs this library from the course repository.
 #: ``course release`` fills it in from course/course.toml and puts it in every lesson's
 #: first cell; outside Colab the line is skipped (see ``colab_install_line``).
-COLAB_INSTALL_TEMPLATE = (
-    '%pip install --quiet "dlcourse @ git+{repository}@{ref}#subdirectory=lib"'
-)
+COLAB_INSTALL_TEMPLATE = '%pip install --quiet "dlcourse @ git+{repository}@{ref}#subdirectory=lib"'
 
 # Environment variables that TPU runtimes set. Without one of them there is no TPU, and
 # TPUClusterResolver is not even tried: on a plain machine it would ask a cloud metadata
@@ -178,7 +176,11 @@ def setup(
         mixed_precision=mixed,
         in_colab=in_colab(),
         cpu_count=_cpu_count(),
-        versions={"dlcourse": __version__, "tensorflow": tf.__version__, "keras": keras.__version__},
+        versions={
+            "dlcourse": __version__,
+            "tensorflow": tf.__version__,
+            "keras": keras.__version__,
+        },
         notes=notes,
     )
     if verbose:
@@ -275,9 +277,7 @@ def _pick_device(tf: Any, wanted: str, notes: list[str]) -> tuple[DeviceKind, li
         return "GPU", [g.name for g in gpus], strategy
 
     if wanted == "gpu":
-        notes.append(
-            "no GPU found; using the CPU (in Colab: Runtime > Change runtime type > GPU)"
-        )
+        notes.append("no GPU found; using the CPU (in Colab: Runtime > Change runtime type > GPU)")
     cpus = tf.config.list_physical_devices("CPU")
     return "CPU", [c.name for c in cpus], tf.distribute.get_strategy()
 

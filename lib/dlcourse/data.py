@@ -159,15 +159,38 @@ def load(name: str, **kwargs: Any) -> Any:
     return _entry(name).loader(**kwargs)
 
 
+def available_offline(names_to_check: list[str] | None = None) -> dict[str, str | None]:
+    """Which datasets load with downloads switched off; nothing is downloaded.
+
+    Returns:
+        name → None when it loads, else the reason it does not (the error's message).
+    """
+    previous = os.environ.get("DLCOURSE_OFFLINE")
+    os.environ["DLCOURSE_OFFLINE"] = "1"
+    try:
+        result: dict[str, str | None] = {}
+        for name in names_to_check or names():
+            try:
+                load(name)
+            except DatasetUnavailableError as error:
+                result[name] = str(error)
+            else:
+                result[name] = None
+        return result
+    finally:
+        if previous is None:
+            del os.environ["DLCOURSE_OFFLINE"]
+        else:
+            os.environ["DLCOURSE_OFFLINE"] = previous
+
+
 def _entry(name: str) -> _Entry:
     key = str(name).strip().lower().replace("-", "_").replace(" ", "_")
     if key in _REGISTRY:
         return _REGISTRY[key]
     close = difflib.get_close_matches(key, _REGISTRY, n=3)
     hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-    raise ValueError(
-        f"unknown dataset {name!r}.{hint} Known datasets: {', '.join(_REGISTRY)}."
-    )
+    raise ValueError(f"unknown dataset {name!r}.{hint} Known datasets: {', '.join(_REGISTRY)}.")
 
 
 # --------------------------------------------------------------------------- sources
@@ -192,7 +215,7 @@ def network_reachable(
         try:
             with socket.create_connection(host, timeout=timeout):
                 result.append(True)
-        except OSError:
+        except Exception:  # refused, unresolvable, timed out: all mean "no"
             result.append(False)
 
     thread = threading.Thread(target=probe, daemon=True)
@@ -230,9 +253,7 @@ def _data_dir() -> Path | None:
     return Path(value).expanduser() if value else None
 
 
-def _try_sources(
-    title: str, sources: list[tuple[str, Callable[[], Any]]], how_to_get: str
-) -> Any:
+def _try_sources(title: str, sources: list[tuple[str, Callable[[], Any]]], how_to_get: str) -> Any:
     """Return the first source's result; raise one error listing every failure."""
     tried: list[str] = []
     for label, source in sources:
@@ -516,8 +537,13 @@ register(
 _bundled(
     "iris", "Iris", "150 iris flowers, 4 measurements, 3 species.", "load_iris", "classification"
 )
-_bundled("wine", "Wine", "178 wines, 13 chemical measurements, 3 cultivars.", "load_wine",
-         "classification")
+_bundled(
+    "wine",
+    "Wine",
+    "178 wines, 13 chemical measurements, 3 cultivars.",
+    "load_wine",
+    "classification",
+)
 _bundled(
     "breast_cancer",
     "Breast cancer (Wisconsin)",
@@ -664,9 +690,7 @@ def make_spirals(
     y = np.arange(n_samples) % n_classes
     radius = rng.uniform(0.05, 1.0, size=n_samples)
     angle = (
-        2 * np.pi * turns * radius
-        + 2 * np.pi * y / n_classes
-        + noise * rng.normal(size=n_samples)
+        2 * np.pi * turns * radius + 2 * np.pi * y / n_classes + noise * rng.normal(size=n_samples)
     )
     X = np.stack([radius * np.sin(angle), radius * np.cos(angle)], axis=1)
     order = rng.permutation(n_samples)
@@ -692,7 +716,12 @@ def make_house_prices(n_samples: int = 500, noise: float = 25.0, *, seed: int = 
     area = 25.0 * rooms + rng.normal(20.0, 10.0, size=n_samples).clip(0)
     age = rng.uniform(0, 80, size=n_samples)
     price = (
-        40.0 + 12.0 * rooms + 15.0 * bathrooms + 20.0 * garage + 1.5 * area - 0.8 * age
+        40.0
+        + 12.0 * rooms
+        + 15.0 * bathrooms
+        + 20.0 * garage
+        + 1.5 * area
+        - 0.8 * age
         + noise * rng.normal(size=n_samples)
     )
     X = np.stack([rooms, bathrooms, garage, area, age], axis=1).astype(np.float32)
@@ -705,19 +734,60 @@ def _check_count(name: str, value: int) -> None:
 
 
 _GENERATED = (
-    ("linear", "Linear data", "X (n, d) float32, y (n,) float32", "y = X @ W + b + noise.",
-     make_linear, (), ()),
-    ("curve", "1-D curve", "X (n, 1) float32, y (n,) float32",
-     "A noisy 1-D curve, optionally with outliers.", make_curve, (), ("x",)),
-    ("moons", "Two moons", "X (n, 2) float32, y (n,) int64",
-     "Two interleaving half circles.", make_moons, ("0", "1"), ("x0", "x1")),
-    ("circles", "Circles", "X (n, 2) float32, y (n,) int64",
-     "A circle inside a circle.", make_circles, ("outer", "inner"), ("x0", "x1")),
-    ("spirals", "Spirals", "X (n, 2) float32, y (n,) int64",
-     "Interleaved spiral arms, one class each.", make_spirals, (), ("x0", "x1")),
-    ("house_prices", "House prices", "X (n, 5) float32, y (n,) float32 (thousands)",
-     "Made-up houses: rooms, bathrooms, garage, area, age -> price.", make_house_prices, (),
-     HOUSE_PRICE_FEATURES),
+    (
+        "linear",
+        "Linear data",
+        "X (n, d) float32, y (n,) float32",
+        "y = X @ W + b + noise.",
+        make_linear,
+        (),
+        (),
+    ),
+    (
+        "curve",
+        "1-D curve",
+        "X (n, 1) float32, y (n,) float32",
+        "A noisy 1-D curve, optionally with outliers.",
+        make_curve,
+        (),
+        ("x",),
+    ),
+    (
+        "moons",
+        "Two moons",
+        "X (n, 2) float32, y (n,) int64",
+        "Two interleaving half circles.",
+        make_moons,
+        ("0", "1"),
+        ("x0", "x1"),
+    ),
+    (
+        "circles",
+        "Circles",
+        "X (n, 2) float32, y (n,) int64",
+        "A circle inside a circle.",
+        make_circles,
+        ("outer", "inner"),
+        ("x0", "x1"),
+    ),
+    (
+        "spirals",
+        "Spirals",
+        "X (n, 2) float32, y (n,) int64",
+        "Interleaved spiral arms, one class each.",
+        make_spirals,
+        (),
+        ("x0", "x1"),
+    ),
+    (
+        "house_prices",
+        "House prices",
+        "X (n, 5) float32, y (n,) float32 (thousands)",
+        "Made-up houses: rooms, bathrooms, garage, area, age -> price.",
+        make_house_prices,
+        (),
+        HOUSE_PRICE_FEATURES,
+    ),
 )
 for _name, _title, _returns, _desc, _fn, _classes, _features in _GENERATED:
     register(
@@ -772,13 +842,20 @@ def train_val_test_split(
         raise ValueError(
             f"val_size + test_size must leave data to train on, not {val_size + test_size}"
         )
+    # Whole counts, rounded once: fractions of fractions would round twice.
+    n_test, n_val = round(test_size * len(X)), round(val_size * len(X))
+    if min(n_test, n_val, len(X) - n_test - n_val) < 1:
+        raise ValueError(
+            f"{len(X)} samples are too few for val_size={val_size} and test_size={test_size}: "
+            f"every split needs at least one sample"
+        )
     X_rest, X_test, y_rest, y_test = train_test_split(
-        X, y, test_size=test_size, random_state=seed, stratify=y if stratify else None
+        X, y, test_size=n_test, random_state=seed, stratify=y if stratify else None
     )
     X_train, X_val, y_train, y_val = train_test_split(
         X_rest,
         y_rest,
-        test_size=val_size / (1.0 - test_size),
+        test_size=n_val,
         random_state=seed,
         stratify=y_rest if stratify else None,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import re
 import subprocess
 import sys
@@ -55,7 +56,7 @@ def test_same_seed_same_numbers():
     import tensorflow as tf
 
     def draw():
-        return np.random.rand(3), tf.random.uniform((3,)).numpy(), __import__("random").random()
+        return np.random.rand(3), tf.random.uniform((3,)).numpy(), random.random()
 
     dlcourse.setup(seed=7, verbose=False)
     first = draw()
@@ -128,8 +129,7 @@ def test_colab_detection(monkeypatch):
 def test_colab_install_line():
     line = dlcourse.colab_install_line("https://github.com/org/course.git/", ref="v1.0")
     assert line == (
-        '%pip install --quiet "dlcourse @ git+https://github.com/org/course@v1.0'
-        '#subdirectory=lib"'
+        '%pip install --quiet "dlcourse @ git+https://github.com/org/course@v1.0#subdirectory=lib"'
     )
     with pytest.raises(ValueError, match="https"):
         dlcourse.colab_install_line("git@github.com:org/course.git")

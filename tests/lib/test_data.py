@@ -303,9 +303,7 @@ def test_make_curve_outliers():
         data.make_curve(10, fn="tan")
 
 
-@pytest.mark.parametrize(
-    ("name", "n_classes"), [("moons", 2), ("circles", 2), ("spirals", 3)]
-)
+@pytest.mark.parametrize(("name", "n_classes"), [("moons", 2), ("circles", 2), ("spirals", 3)])
 def test_classification_generators(name, n_classes):
     X, y = data.load(name, n_samples=90, seed=4)
     assert X.shape == (90, 2) and X.dtype == np.float32
@@ -390,3 +388,8 @@ def test_split_rejects_bad_sizes(kwargs, message):
 def test_split_rejects_mismatched_lengths():
     with pytest.raises(ValueError, match="same length, not 10 and 9"):
         data.train_val_test_split(np.zeros((10, 1)), np.zeros(9))
+
+
+def test_split_too_small():
+    with pytest.raises(ValueError, match="too few"):
+        data.train_val_test_split(np.zeros((3, 1)), np.zeros(3), val_size=0.1, test_size=0.1)

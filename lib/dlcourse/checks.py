@@ -1,0 +1,745 @@
+"""Checks for the course's graded cells: clear messages for students, hard to fool.
+
+The visible and hidden tests of the nbgrader notebooks call these functions on a
+student's answer::
+
+    from dlcourse import checks
+
+    checks.check_shape("W", W, (784, 10))
+    checks.check_close("softmax(z)", softmax(z), expected, rtol=1e-5)
+    checks.check_gradient(loss_of_W, W, grad_W)
+
+Staged design
+-------------
+A check runs in stages, cheapest and most basic first, and stops at the first stage
+that fails:
+
+1. type: the answer is array-like at all (not ``None``, a string, a dict, a ragged list);
+2. shape: same number of axes, then same size on every axis (never broadcast);
+3. dtype: only when the check asks for one;
+4. nan/inf: a nan or an inf where a finite value is expected;
+5. values: every element within ``atol + rtol * |expected|``.
+
+So a student sees one problem at a time, the most basic one first. A failing check
+raises ``CheckError``, a subclass of ``AssertionError`` (nbgrader counts it as a failed
+test), whose message says what was found, what was expected and where to look, with
+numbers. Every check returns ``None`` when it passes, except ``check_gradient``, which
+returns the largest relative error it measured.
+
+Tamper resistance
+-----------------
+Student code runs in the same Python process as the checks, and may (by accident or on
+purpose) replace NumPy functions, e.g. ``np.allclose = lambda *a, **k: True``. This
+module therefore binds every NumPy function it uses to a private module-level name when
+it is imported (``_abs = np.abs`` ...), converts answers to plain ``np.ndarray`` (which
+drops subclasses and their overridden operators), and otherwise uses ndarray methods and
+operators, which live on a C type and cannot be replaced. It never calls
+``np.allclose``, ``np.isclose`` or ``np.testing``. ``dlcourse/__init__.py`` imports this
+module, and every lesson's locked set-up cell imports ``dlcourse`` before any student
+code runs. This defends against patched NumPy, not against code that patches this
+module itself.
+
+TensorFlow is never imported here: tensors and variables are recognised by their
+``.numpy()`` method.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "CheckError",
+    "check_close",
+    "check_dtype",
+    "check_finite",
+    "check_gradient",
+    "check_shape",
+    "check_type",
+    "to_numpy",
+]
+
+# NumPy, bound once at import time (see "Tamper resistance" above).
+_ndarray = np.ndarray
+_generic = np.generic
+_dtype = np.dtype
+_asarray = np.asarray
+_abs = np.abs
+_isnan = np.isnan
+_isinf = np.isinf
+_isfinite = np.isfinite
+_maximum = np.maximum
+_where = np.where
+_arange = np.arange
+_empty = np.empty
+_unravel_index = np.unravel_index
+_issubdtype = np.issubdtype
+_array2string = np.array2string
+_errstate = np.errstate
+_default_rng = np.random.default_rng
+_float64 = np.float64
+_inf = float("inf")
+
+_FLOATING = np.floating
+_INTEGER = np.integer
+_BOOL = np.bool_
+# Abstract scalar types that mean "any dtype of this kind" in check_dtype.
+_ABSTRACT_KINDS = (
+    np.generic,
+    np.number,
+    np.integer,
+    np.signedinteger,
+    np.unsignedinteger,
+    np.inexact,
+    np.floating,
+    np.complexfloating,
+)
+# Words (and Python types) that mean a kind rather than one dtype.
+_KIND_WORDS: dict[Any, type] = {
+    "float": np.floating,
+    "int": np.integer,
+    "bool": np.bool_,
+    float: np.floating,
+    int: np.integer,
+    bool: np.bool_,
+}
+_KIND_NAMES = {
+    np.floating: "a floating-point dtype (float16, float32 or float64)",
+    np.integer: "an integer dtype (such as int32 or int64)",
+    np.bool_: "dtype bool",
+}
+
+# How arrays are printed in messages: about 6 significant digits, long arrays cut short.
+_PRINT_OPTIONS: dict[str, Any] = {
+    "precision": 6,
+    "threshold": 20,
+    "edgeitems": 3,
+    "separator": ", ",
+    "max_line_width": 100,
+}
+
+_NAN_HINT = "Look for a log or a division by 0, or an exp that overflows."
+_GRADIENT_HINT = (
+    "A relative error of about 1e-7 is right for float64; above 1e-2 is a bug: "
+    "check the transpose, the sign and the 1/N in your backward pass."
+)
+
+
+class CheckError(AssertionError):
+    """A student's answer failed a check; the message says what to fix.
+
+    A subclass of ``AssertionError``, so that nbgrader counts it as a failed test.
+    """
+
+
+# --------------------------------------------------------------------------------------
+# Conversion
+
+
+def to_numpy(value: Any, name: str = "value") -> np.ndarray:
+    """Return ``value`` as a plain NumPy array of numbers, any shape.
+
+    Accepts NumPy arrays and scalars, Python ``int``/``float``/``bool``, nested lists and
+    tuples of numbers, TensorFlow tensors and variables, Keras variables (anything with a
+    callable ``.numpy()``) and objects with ``__array__``. NumPy arrays are not copied;
+    subclasses come back as plain ``np.ndarray``.
+
+    Args:
+        value: the answer to convert.
+        name: what to call it in a message, e.g. ``"W"`` or ``"softmax(z)"``.
+
+    Returns:
+        An ``np.ndarray`` with a boolean, integer or floating-point dtype
+        (shape ``()`` for a scalar).
+
+    Raises:
+        CheckError: for ``None`` (with a hint about a missing ``return``), strings,
+            dicts, ragged lists, arrays of objects or strings, generators and anything
+            else that is not an array of numbers; the message names the type found.
+    """
+    if value is None:
+        raise CheckError(f"`{name}` is None: did your function forget to `return`?")
+    if isinstance(value, str | bytes):
+        raise CheckError(
+            f"`{name}` should be an array of numbers, but it is {_a(_type_name(value))} "
+            f"({_short_repr(value)})."
+        )
+    if isinstance(value, Mapping):
+        raise CheckError(
+            f"`{name}` should be an array of numbers, but it is {_a(_type_name(value))} "
+            f"(with keys {_short_repr(list(value.keys()))})."
+        )
+
+    if isinstance(value, _ndarray | _generic | bool | int | float | complex | list | tuple):
+        array = _convert(value, name)
+    elif callable(getattr(value, "numpy", None)):
+        try:
+            result = value.numpy()
+        except Exception as error:  # e.g. a symbolic tensor: report it, do not crash
+            raise CheckError(
+                f"`{name}` is {_a(_type_name(value))} whose value could not be read with "
+                f"`.numpy()` ({type(error).__name__}: {error})."
+            ) from None
+        array = _convert(result, name)
+    elif hasattr(value, "__array__"):
+        array = _convert(value, name)
+    else:
+        raise CheckError(
+            f"`{name}` should be an array of numbers (a NumPy array, a tensor or a list "
+            f"of numbers), but it is {_a(_type_name(value))}."
+        )
+
+    if not _is_number_dtype(array.dtype):
+        raise CheckError(
+            f"`{name}` should be an array of numbers, but it is {_a(_type_name(value))} "
+            f"that NumPy reads as {_dtype_words(array.dtype)}."
+        )
+    return array
+
+
+def _convert(value: Any, name: str) -> np.ndarray:
+    """``np.asarray(value)``, with a CheckError when NumPy refuses (e.g. a ragged list)."""
+    try:
+        return _asarray(value)
+    except (ValueError, TypeError) as error:
+        if isinstance(value, list | tuple):
+            raise CheckError(
+                f"`{name}` is {_a(_type_name(value))} that is not rectangular (ragged): its "
+                f"rows have different lengths, so it is not an array ({error})."
+            ) from None
+        raise CheckError(
+            f"`{name}` is {_a(_type_name(value))} that could not be converted to a NumPy "
+            f"array ({type(error).__name__}: {error})."
+        ) from None
+
+
+# --------------------------------------------------------------------------------------
+# Checks
+
+
+def check_type(name: str, got: Any, expected: type | tuple[type, ...]) -> None:
+    """Check that ``got`` is an instance of ``expected`` (``isinstance`` semantics).
+
+    Args:
+        name: what to call the answer in a message.
+        got: the answer.
+        expected: a type or a tuple of types, e.g. ``keras.Model`` or ``(int, float)``.
+
+    Returns:
+        None.
+
+    Raises:
+        CheckError: "`name` should be a <expected>, but it is a <found>".
+    """
+    if isinstance(got, expected):
+        return
+    types = expected if isinstance(expected, tuple) else (expected,)
+    wanted = " or ".join(_type_name_of_class(kind) for kind in types)
+    if got is None:
+        raise CheckError(
+            f"`{name}` should be {_a(wanted)}, but it is None: did your function forget "
+            "to `return`?"
+        )
+    found = _type_name(got)
+    raise CheckError(f"`{name}` should be {_a(wanted)}, but it is {_a(found)}.")
+
+
+def check_shape(name: str, got: Any, expected: tuple[int | None, ...]) -> None:
+    """Check that ``got`` is array-like with shape ``expected``.
+
+    Stages: array-like (``to_numpy``), then the number of axes, then each axis.
+
+    Args:
+        name: what to call the answer in a message.
+        got: the answer: any array-like accepted by ``to_numpy``.
+        expected: the shape, e.g. ``(batch, 10)``; ``None`` at an axis means any size,
+            e.g. ``(None, 10)``. ``()`` is a scalar.
+
+    Returns:
+        None.
+
+    Raises:
+        CheckError: naming the found and expected shapes and the axes that differ, with a
+            hint when the shape looks transposed or differs only by a leading or trailing
+            axis of size 1.
+    """
+    expected = _normalize_shape(expected)
+    array = to_numpy(got, name)
+    problem = _shape_problem(name, array.shape, expected)
+    if problem is not None:
+        raise CheckError(problem)
+
+
+def check_dtype(name: str, got: Any, expected: Any) -> None:
+    """Check the dtype of array-like ``got``.
+
+    Args:
+        name: what to call the answer in a message.
+        got: the answer: any array-like accepted by ``to_numpy``; a TensorFlow tensor's
+            dtype is the NumPy dtype of its ``.numpy()`` (tf.float32 -> float32).
+        expected: one dtype (``np.float32``, ``np.dtype("int64")``, ``"float32"``), or a
+            kind: ``np.floating``, ``np.integer``, ``np.bool_`` (or any abstract NumPy
+            scalar type such as ``np.number``), ``"float"``, ``"int"``. Python's
+            ``float``, ``int`` and ``bool`` also mean the kind, as "float" and "int" do.
+
+    Returns:
+        None.
+
+    Raises:
+        CheckError: naming the dtype found and the dtype (or kind) expected.
+    """
+    kind = _kind_of(expected)
+    wanted_dtype = None if kind is not None else _dtype(expected)
+    array = to_numpy(got, name)
+    found = array.dtype
+    if kind is not None:
+        if _dtype_is_kind(found, kind):
+            return
+        wanted = _KIND_NAMES.get(kind, f"a dtype of kind {kind.__name__}")
+        raise CheckError(
+            f"`{name}` has dtype {found.name}, but it should have {wanted}. "
+            "Convert it with `.astype(...)` (NumPy) or `tf.cast(...)` (TensorFlow), or "
+            "find where it got this dtype."
+        )
+    if found == wanted_dtype:
+        return
+    raise CheckError(
+        f"`{name}` has dtype {found.name}, but it should have dtype {wanted_dtype.name}. "
+        f"Convert it with `.astype(np.{wanted_dtype.name})` (NumPy) or "
+        f"`tf.cast(x, tf.{wanted_dtype.name})` (TensorFlow), or find where it got this dtype."
+    )
+
+
+def check_finite(name: str, got: Any) -> None:
+    """Check that array-like ``got`` (any shape) contains no nan, inf or -inf.
+
+    Returns:
+        None.
+
+    Raises:
+        CheckError: saying how many elements are not finite and the first one's index.
+    """
+    array = to_numpy(got, name)
+    values = _as_float64(array)
+    bad = ~_isfinite(values)
+    count = int(bad.sum())
+    if count == 0:
+        return
+    first = _unravel(int(bad.argmax()), values.shape)
+    first_value = _fmt(values[first])
+    if values.ndim == 0:
+        raise CheckError(
+            f"`{name}` is {first_value}, but it should be a finite number. {_NAN_HINT}"
+        )
+    nans = int(_isnan(values).sum())
+    raise CheckError(
+        f"`{name}` contains {count} nan/inf value{_plural(count)} out of {values.size} "
+        f"({nans} nan, {count - nans} inf); the first is {first_value} at index {first}. "
+        f"{_NAN_HINT}"
+    )
+
+
+def check_close(
+    name: str,
+    got: Any,
+    want: Any,
+    rtol: float = 1e-6,
+    atol: float = 1e-8,
+    *,
+    dtype: Any = None,
+) -> None:
+    """Check that ``got`` equals ``want`` element by element, within tolerances.
+
+    Stages: array-like (``to_numpy``), then the shape must equal ``want``'s shape exactly
+    (a Python scalar ``want`` has shape ``()``; nothing is broadcast, so (3, 1) against
+    (3,) fails), then the dtype (only when ``dtype`` is given, see ``check_dtype``), then
+    nan/inf where ``want`` is finite, then the values. Values are compared in float64:
+    an element passes when ``|got - want| <= atol + rtol * |want|``; nan equals nan and
+    inf equals an inf of the same sign. Bool and integer answers are compared the same
+    way, which is exact unless the tolerances allow a difference.
+
+    Args:
+        name: what to call the answer in a message, e.g. ``"relu(x)"``.
+        got: the student's answer, any shape; any array-like accepted by ``to_numpy``.
+        want: the expected value, same shape as ``got``.
+        rtol: relative tolerance (>= 0).
+        atol: absolute tolerance (>= 0).
+        dtype: if given, the dtype or kind ``got`` must have (see ``check_dtype``).
+
+    Returns:
+        None.
+
+    Raises:
+        CheckError: at the first stage that fails. For values, the message gives how many
+            elements differ, the worst element's index, its got and expected values, its
+            absolute and relative errors and the tolerance there.
+    """
+    if not (rtol >= 0 and atol >= 0):
+        raise ValueError(f"rtol and atol must be >= 0, got rtol={rtol}, atol={atol}")
+    got_array = to_numpy(got, name)
+    want_array = to_numpy(want, "the expected value")
+
+    problem = _shape_problem(name, got_array.shape, want_array.shape)
+    if problem is not None:
+        raise CheckError(problem)
+
+    if dtype is not None:
+        check_dtype(name, got_array, dtype)
+
+    g = _as_float64(got_array)
+    w = _as_float64(want_array)
+    _check_no_unexpected_nan(name, g, w)
+
+    with _errstate(invalid="ignore", over="ignore"):
+        error = _abs(g - w)
+        allowed = atol + rtol * _abs(w)
+        both_finite = _isfinite(g) & _isfinite(w)
+        within = both_finite & (error <= allowed)
+    same = (g == w) | (_isnan(g) & _isnan(w))
+    ok = same | within
+    if ok.all():
+        return
+
+    # The worst element: the largest absolute error; a nan error counts as infinite.
+    score = _where(_isnan(error), _inf, error)
+    score = _where(ok, -1.0, score)
+    worst = _unravel(int(score.argmax()), g.shape)
+    n_bad = int((~ok).sum())
+    got_text, want_text = _fmt_pair(g[worst], w[worst])
+    details = (
+        f"absolute error {_fmt(error[worst])}, relative error "
+        f"{_fmt(_relative(error[worst], w[worst]))}; allowed there: "
+        f"{_fmt(allowed[worst])} = atol + rtol*|expected| with rtol={rtol:g}, atol={atol:g}"
+    )
+    if g.ndim == 0:
+        raise CheckError(f"`{name}` is {got_text}, but it should be {want_text} ({details}).")
+    raise CheckError(
+        f"`{name}` differs from the expected value in {n_bad} of {g.size} element"
+        f"{_plural(g.size)}. The worst is at index {worst}: got {got_text}, expected "
+        f"{want_text} ({details}).\n"
+        f"{_preview('got:      ', got_array)}\n"
+        f"{_preview('expected: ', want_array)}"
+    )
+
+
+def check_gradient(
+    f: Callable[[np.ndarray], Any],
+    x: Any,
+    grad: Any,
+    *,
+    eps: float = 1e-5,
+    tol: float = 1e-4,
+    floor: float = 1e-8,
+    max_entries: int = 50,
+    seed: int = 0,
+) -> float:
+    """Compare an analytic gradient with central differences, in float64.
+
+    For each checked entry i, the numerical gradient is
+    ``(f(x + eps*e_i) - f(x - eps*e_i)) / (2*eps)`` and the relative error is
+    ``|a - n| / max(|a| + |n|, floor)`` (a: analytic, n: numerical). All entries are
+    checked when ``x.size <= max_entries``; otherwise ``max_entries`` distinct entries
+    are sampled with ``np.random.default_rng(seed)`` (NumPy's global random state is
+    not touched). ``f`` is always called on a fresh float64 copy, so ``x`` is never
+    modified.
+
+    ``f`` should compute in float64: in float32 the differences are mostly rounding
+    noise. Rounding also limits entries whose gradient is tiny compared with ``f(x)``:
+    each difference carries about ``1e-16 * |f(x)| / eps`` of it, which is why the
+    defaults are ``eps=1e-5`` (truncation error ``~eps**2`` stays below that) and
+    ``tol=1e-4``: a correct float64 gradient usually lands near 1e-8, a float32 one
+    below 1e-4, and real bugs (a factor of 2, a transpose, a missing 1/N) at 0.1 or more.
+
+    Args:
+        f: maps a float64 array shaped like ``x`` to a scalar: a Python float, a NumPy
+            scalar, a 0-d array or a TensorFlow tensor with one element.
+        x: the point, any shape (an array-like accepted by ``to_numpy``).
+        grad: the analytic gradient of ``f`` at ``x``, same shape as ``x``.
+        eps: the step of the central difference.
+        tol: the largest relative error that passes.
+        floor: the smallest denominator of the relative error (for entries where both
+            gradients are about 0).
+        max_entries: check at most this many entries.
+        seed: seed of the generator that samples the entries.
+
+    Returns:
+        The largest relative error over the checked entries (a float <= tol).
+
+    Raises:
+        CheckError: when ``grad`` is not an array of ``x``'s shape, contains nan/inf, when
+            ``f`` does not return a finite scalar, or when the largest relative error is
+            above ``tol`` (the message gives that entry's index, both values, the relative
+            error and the threshold).
+    """
+    if max_entries < 1:
+        raise ValueError(f"max_entries must be at least 1, got {max_entries}")
+    point = _as_float64(to_numpy(x, "x"))  # a copy: x itself is never written
+    analytic = to_numpy(grad, "grad")
+    problem = _shape_problem("grad", analytic.shape, point.shape)
+    if problem is not None:
+        raise CheckError(problem + " A gradient has the shape of its variable.")
+    check_finite("grad", analytic)
+    analytic = _as_float64(analytic).reshape(-1)
+
+    size = point.size
+    if size <= max_entries:
+        entries = _arange(size)
+        checked = f"all {size} entries"
+    else:
+        rng = _default_rng(seed)
+        entries = rng.choice(size, size=max_entries, replace=False)
+        entries.sort()
+        checked = f"{max_entries} of {size} entries, sampled with seed {seed}"
+
+    numerical = _empty(len(entries), dtype=_float64)
+    for k, flat_index in enumerate(entries):
+        plus = point.copy()
+        plus.flat[flat_index] += eps
+        minus = point.copy()
+        minus.flat[flat_index] -= eps
+        f_plus = _scalar_output(f(plus))
+        f_minus = _scalar_output(f(minus))
+        numerical[k] = (f_plus - f_minus) / (2 * eps)
+
+    a = analytic[entries]
+    with _errstate(invalid="ignore", over="ignore"):
+        relative = _abs(a - numerical) / _maximum(_abs(a) + _abs(numerical), floor)
+    relative = _where(_isnan(relative), _inf, relative)
+    k_worst = int(relative.argmax())
+    worst_error = float(relative[k_worst])
+    if worst_error <= tol:
+        return worst_error
+    index = _unravel(int(entries[k_worst]), point.shape)
+    where = f"entry {index}" if point.ndim > 0 else "x"
+    raise CheckError(
+        f"The gradient is wrong at {where}: analytic {_fmt(a[k_worst])}, numerical "
+        f"{_fmt(numerical[k_worst])}, relative error {_fmt(worst_error)} > {tol:g} "
+        f"(checked {checked}). {_GRADIENT_HINT}"
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Helpers: shapes
+
+
+def _normalize_shape(expected: Any) -> tuple[int | None, ...]:
+    """``expected`` as a tuple of Python ints and Nones (so that it prints cleanly)."""
+    if not isinstance(expected, tuple | list):
+        raise TypeError(f"the expected shape must be a tuple, got {expected!r}")
+    shape: list[int | None] = []
+    for size in expected:
+        if size is None:
+            shape.append(None)
+        elif isinstance(size, int | _INTEGER) and not isinstance(size, bool) and size >= 0:
+            shape.append(int(size))
+        else:
+            raise TypeError(f"the expected shape {expected!r} must hold sizes >= 0 or None")
+    return tuple(shape)
+
+
+def _shape_matches(shape: tuple[int, ...], expected: tuple[int | None, ...]) -> bool:
+    """True when ``shape`` fits ``expected``, where None fits any size."""
+    if len(shape) != len(expected):
+        return False
+    return all(want is None or want == size for size, want in zip(shape, expected, strict=True))
+
+
+def _shape_problem(
+    name: str, shape: tuple[int, ...], expected: tuple[int | None, ...]
+) -> str | None:
+    """The message for a shape that does not fit ``expected``, or None when it fits."""
+    shape = tuple(int(size) for size in shape)
+    expected = tuple(None if size is None else int(size) for size in expected)
+    if _shape_matches(shape, expected):
+        return None
+    message = f"`{name}` has shape {shape}, but it should have shape {expected}"
+    if None in expected:
+        message += " (None means any size)"
+    if len(shape) != len(expected):
+        message += (
+            f": it has {len(shape)} ax{'is' if len(shape) == 1 else 'es'} instead of "
+            f"{len(expected)}."
+        )
+    else:
+        differing = [
+            f"axis {axis} has size {size} instead of {want}"
+            for axis, (size, want) in enumerate(zip(shape, expected, strict=True))
+            if want is not None and want != size
+        ]
+        message += ": " + ", ".join(differing) + "."
+    if len(shape) >= 2 and _shape_matches(shape[::-1], expected):
+        message += (
+            " It looks transposed: check the order of the axes (`.T`, or the order of a "
+            "matrix product)."
+        )
+    side = _size_one_axis_difference(shape, expected)
+    if side is not None:
+        message += (
+            f" It differs only by a {side} axis of size 1: check keepdims / a missing reshape."
+        )
+    return message
+
+
+def _size_one_axis_difference(
+    shape: tuple[int, ...], expected: tuple[int | None, ...]
+) -> str | None:
+    """Where the shapes differ by one axis of size 1 ("leading"/"trailing"), else None."""
+    if len(shape) == len(expected) + 1:
+        longer: tuple[int | None, ...] = shape
+        shorter: tuple[int | None, ...] = expected
+    elif len(expected) == len(shape) + 1:
+        longer, shorter = expected, shape
+    else:
+        return None
+
+    def fits(a: tuple[int | None, ...], b: tuple[int | None, ...]) -> bool:
+        return all(x is None or y is None or x == y for x, y in zip(a, b, strict=True))
+
+    if longer[-1] in (1, None) and fits(longer[:-1], shorter):
+        return "trailing"
+    if longer[0] in (1, None) and fits(longer[1:], shorter):
+        return "leading"
+    return None
+
+
+# --------------------------------------------------------------------------------------
+# Helpers: dtypes and values
+
+
+def _is_number_dtype(dtype: np.dtype) -> bool:
+    """Bool, integer or float (including ml_dtypes' bfloat16, which TensorFlow uses)."""
+    return dtype.kind in "biuf" or _is_ml_float(dtype)
+
+
+def _is_ml_float(dtype: np.dtype) -> bool:
+    """True for ml_dtypes' floats (bfloat16, float8_*), which NumPy calls kind "V"."""
+    module = getattr(dtype.type, "__module__", "") or ""
+    return dtype.kind == "V" and module.startswith("ml_dtypes") and "float" in dtype.name
+
+
+def _kind_of(expected: Any) -> type | None:
+    """The abstract NumPy type that ``expected`` names, or None for one concrete dtype."""
+    if isinstance(expected, str | type) and expected in _KIND_WORDS:
+        return _KIND_WORDS[expected]
+    if isinstance(expected, type) and expected in _ABSTRACT_KINDS:
+        return expected
+    return None
+
+
+def _dtype_is_kind(dtype: np.dtype, kind: type) -> bool:
+    if _is_ml_float(dtype):
+        return kind in (np.generic, np.number, np.inexact, np.floating)
+    return bool(_issubdtype(dtype, kind))
+
+
+def _as_float64(array: np.ndarray) -> np.ndarray:
+    """A float64 copy of a bool, integer or float array."""
+    return array.astype(_float64)
+
+
+def _check_no_unexpected_nan(name: str, got: np.ndarray, want: np.ndarray) -> None:
+    """The nan/inf stage: fail where ``got`` is nan or inf but ``want`` is finite."""
+    bad = ~_isfinite(got) & _isfinite(want)
+    count = int(bad.sum())
+    if count == 0:
+        return
+    first = _unravel(int(bad.argmax()), got.shape)
+    found = _fmt(got[first])
+    if got.ndim == 0:
+        raise CheckError(f"`{name}` is {found}, but it should be {_fmt(want[first])}. {_NAN_HINT}")
+    raise CheckError(
+        f"`{name}` contains {found} at index {first}, where the expected value is "
+        f"{_fmt(want[first])} ({count} of {got.size} elements are nan or inf where finite "
+        f"values are expected). {_NAN_HINT}"
+    )
+
+
+def _scalar_output(value: Any) -> float:
+    """The float that ``f`` returned in check_gradient; CheckError if it is not one."""
+    array = to_numpy(value, "f(x)")
+    if array.size != 1:
+        raise CheckError(
+            f"`f(x)` should return a scalar (one number), but it returned shape "
+            f"{tuple(int(s) for s in array.shape)}."
+        )
+    result = float(_as_float64(array).reshape(-1)[0])
+    if result != result or result in (_inf, -_inf):
+        raise CheckError(f"`f(x)` returned {_fmt(result)} near x: it should be finite.")
+    return result
+
+
+def _unravel(flat_index: int, shape: tuple[int, ...]) -> tuple[int, ...]:
+    """A flat (C-order) index as a tuple of Python ints, () for a scalar."""
+    return tuple(int(i) for i in _unravel_index(flat_index, shape))
+
+
+def _relative(error: float, want: float) -> float:
+    """``error / |want|``, inf when want is 0 and the error is not."""
+    error = float(error)
+    magnitude = abs(float(want))
+    if magnitude == 0.0:
+        return 0.0 if error == 0.0 else _inf
+    return error / magnitude
+
+
+# --------------------------------------------------------------------------------------
+# Helpers: text
+
+
+def _fmt(value: Any, digits: int = 6) -> str:
+    """A number with about ``digits`` significant digits: 0.333333, 1e-08, nan, -inf."""
+    return f"{float(value):.{digits}g}"
+
+
+def _fmt_pair(got: Any, want: Any) -> tuple[str, str]:
+    """Format two different numbers with just enough digits that they print differently."""
+    for digits in (6, 9, 12, 17):
+        got_text, want_text = _fmt(got, digits), _fmt(want, digits)
+        if got_text != want_text:
+            break
+    return got_text, want_text
+
+
+def _preview(prefix: str, array: np.ndarray) -> str:
+    """``prefix`` and the array, about 6 significant digits, long arrays cut short."""
+    return prefix + _array2string(array, prefix=prefix, **_PRINT_OPTIONS)
+
+
+def _plural(count: int) -> str:
+    return "" if count == 1 else "s"
+
+
+def _article(words: str) -> str:
+    return "an" if words[:1].lower() in "aeiou" else "a"
+
+
+def _a(words: str) -> str:
+    return f"{_article(words)} {words}"
+
+
+def _type_name_of_class(kind: type) -> str:
+    """``int``, ``numpy.ndarray``, ``keras.src.models.model.Model``..."""
+    module = getattr(kind, "__module__", "builtins")
+    qualname = getattr(kind, "__qualname__", repr(kind))
+    return qualname if module == "builtins" else f"{module}.{qualname}"
+
+
+def _type_name(value: Any) -> str:
+    return _type_name_of_class(type(value))
+
+
+def _dtype_words(dtype: np.dtype) -> str:
+    if dtype.kind == "O":
+        return "an array of Python objects (dtype object), not of numbers"
+    if dtype.kind in "US":
+        return f"an array of strings (dtype {dtype})"
+    if dtype.kind == "c":
+        return f"complex numbers (dtype {dtype}); real numbers are expected"
+    return f"dtype {dtype}"
+
+
+def _short_repr(value: Any, limit: int = 40) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
