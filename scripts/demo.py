@@ -8,12 +8,12 @@ every lesson notebook in source/ run top to bottom. Pictures go to workspace/dem
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-OUT = REPO / "workspace" / "demo"
 NOTEBOOK_CELL_TIMEOUT_S = 300
 
 
@@ -26,19 +26,26 @@ def done(start: float, what: str) -> None:
     print(f"      {what} ({time.perf_counter() - start:.1f} s)", flush=True)
 
 
-def save(figure, name: str, written: list[Path]) -> None:
-    path = OUT / name
+def save(figure, path: Path, written: list[Path]) -> None:
     figure.savefig(path, dpi=110, bbox_inches="tight")
     written.append(path)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Show the course working on this machine.")
+    parser.add_argument(
+        "--out", type=Path, default=REPO / "workspace" / "demo", help="folder for the pictures"
+    )
+    parser.add_argument(
+        "--source", type=Path, default=REPO / "source", help="folder of lesson notebooks"
+    )
+    args = parser.parse_args(argv)
     print(
         "dlcourse demo. The instructor pipeline (`course release/grade/report`) comes with "
         "the grading-pipeline work; until then this shows the library and runs the lesson "
         "notebooks in source/."
     )
-    OUT.mkdir(parents=True, exist_ok=True)
+    args.out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
 
     start = step(1, "dlcourse.setup()")
@@ -53,18 +60,18 @@ def main() -> int:
     done(start, "all needed datasets found" if not missing else f"missing: {missing}")
 
     start = step(3, "a first classifier: scikit-learn's 8x8 digits, a 2-layer Keras MLP")
-    accuracy = train_digits(written)
+    accuracy = train_digits(args.out, written)
     done(start, f"held-out accuracy {accuracy:.3f}")
 
     start = step(4, "decision boundary on two moons, optimiser paths on a long bowl")
-    draw_boundary_and_paths(written)
+    draw_boundary_and_paths(args.out, written)
     done(start, "drawn")
 
     start = step(5, "lesson notebooks in source/")
-    failures = run_notebooks()
+    failures = run_notebooks(args.source)
     done(start, "notebooks done" if not failures else f"{len(failures)} failed")
 
-    print(f"\npictures written to {OUT.relative_to(REPO)}/:")
+    print(f"\npictures written to {args.out}/:")
     for path in written:
         print(f"  {path.name}")
     if missing or failures:
@@ -74,7 +81,7 @@ def main() -> int:
     return 0
 
 
-def train_digits(written: list[Path]) -> float:
+def train_digits(out: Path, written: list[Path]) -> float:
     import keras
     import numpy as np
 
@@ -98,10 +105,10 @@ def train_digits(written: list[Path]) -> float:
     _, accuracy = model.evaluate(X_test, y_test, verbose=0)
     y_hat = np.argmax(model.predict(X_test, verbose=0), axis=1)
     names = data.info("digits").class_names
-    save(plots.plot_history(history, title="digits MLP"), "learning_curves.png", written)
+    save(plots.plot_history(history, title="digits MLP"), out / "learning_curves.png", written)
     save(
         plots.plot_confusion_matrix(y_true=y_test, y_pred=y_hat, class_names=names),
-        "confusion_matrix.png",
+        out / "confusion_matrix.png",
         written,
     )
     save(
@@ -109,13 +116,13 @@ def train_digits(written: list[Path]) -> float:
             X_test[:16].reshape(-1, 8, 8), y_test[:16], class_names=names,
             predictions=y_hat[:16], ncols=8,
         ),
-        "predictions.png",
+        out / "predictions.png",
         written,
     )  # fmt: skip
     return float(accuracy)
 
 
-def draw_boundary_and_paths(written: list[Path]) -> None:
+def draw_boundary_and_paths(out: Path, written: list[Path]) -> None:
     import keras
     import numpy as np
     import tensorflow as tf
@@ -134,7 +141,7 @@ def draw_boundary_and_paths(written: list[Path]) -> None:
     model.fit(X, y, epochs=60, batch_size=64, verbose=0)
     save(
         plots.plot_decision_boundary(lambda grid: model(grid), X, y, title="two moons"),
-        "decision_boundary.png",
+        out / "decision_boundary.png",
         written,
     )
 
@@ -160,20 +167,19 @@ def draw_boundary_and_paths(written: list[Path]) -> None:
             bowl, ((-5, 5), (-2, 2)), trajectories=paths, log_scale=True,
             title="40 steps on an elongated bowl",
         ),
-        "optimiser_paths.png",
+        out / "optimiser_paths.png",
         written,
     )  # fmt: skip
 
 
-def run_notebooks() -> list[Path]:
+def run_notebooks(source: Path) -> list[Path]:
+    """Run every `source/NN_topic/NN_topic.ipynb` top to bottom; return those that failed."""
     import nbformat
     from nbclient import NotebookClient
 
-    notebooks = sorted(
-        p for p in (REPO / "source").glob("*/*.ipynb") if ".ipynb_checkpoints" not in p.parts
-    )
+    notebooks = sorted(p for p in source.glob("*/*.ipynb") if ".ipynb_checkpoints" not in p.parts)
     if not notebooks:
-        print("      no lesson notebooks in source/ yet")
+        print(f"      no lesson notebooks in {source} yet")
         return []
     failures = []
     for path in notebooks:
@@ -191,7 +197,7 @@ def run_notebooks() -> list[Path]:
         except Exception as error:  # report and go on with the next lesson
             failures.append(path)
             status = f"FAILED: {type(error).__name__}: {str(error).strip().splitlines()[-1]}"
-        print(f"      {path.relative_to(REPO)}: {status} ({time.perf_counter() - start:.0f} s)")
+        print(f"      {path.relative_to(source)}: {status} ({time.perf_counter() - start:.0f} s)")
     return failures
 
 

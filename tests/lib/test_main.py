@@ -1,0 +1,35 @@
+"""`python -m dlcourse`: the machine check a student or instructor runs first."""
+
+from __future__ import annotations
+
+from dlcourse import __main__ as cli
+from dlcourse import data
+
+
+def test_reports_every_dataset_and_succeeds_when_the_needed_ones_load(monkeypatch, capsys):
+    monkeypatch.setattr(cli.dlcourse, "setup", lambda seed: None)
+    result = {name: None for name in data.names()}
+    result["mnist"] = "MNIST is not available"
+    monkeypatch.setattr(data, "available_offline", lambda: result)
+    assert cli.main() == 0
+    out = capsys.readouterr().out
+    assert "  ok       fashion_mnist" in out
+    assert "  absent   mnist" in out and "how to get it: run `keras.datasets.mnist" in out
+
+
+def test_fails_when_a_needed_dataset_is_missing(monkeypatch, capsys):
+    monkeypatch.setattr(cli.dlcourse, "setup", lambda seed: None)
+    result = {name: None for name in data.names()}
+    result["fashion_mnist"] = "Fashion-MNIST is not available"
+    monkeypatch.setattr(data, "available_offline", lambda: result)
+    assert cli.main() == 1
+    out = capsys.readouterr().out
+    assert "  MISSING  fashion_mnist" in out and "apt-get install dataset-fashion-mnist" in out
+    assert out.rstrip().endswith("missing datasets that graded lessons need: fashion_mnist")
+
+
+def test_available_offline_restores_the_setting(monkeypatch):
+    monkeypatch.setenv("DLCOURSE_OFFLINE", "0")
+    problems = data.available_offline(["iris", "mnist"])
+    assert problems["iris"] is None and "MNIST" in problems["mnist"]
+    assert data.os.environ["DLCOURSE_OFFLINE"] == "0"
