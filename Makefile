@@ -48,7 +48,7 @@ demo: setup
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check lib tests scripts
+	$(BIN)/ruff format --check lib tests scripts benchmarks
 
 test: setup lint
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)

@@ -36,6 +36,10 @@ _TPU_HINTS = ("COLAB_TPU_ADDR", "TPU_NAME", "TPU_ACCELERATOR_TYPE", "TPU_WORKER_
 # Compute capability 7.0 (Volta) is the first with tensor cores, where float16 pays off.
 _MIXED_PRECISION_MIN_CAPABILITY = (7, 0)
 
+# TensorFlow can turn op determinism on but (publicly) not off: once on, it stays on for
+# the rest of the process, and the Environment says so.
+_determinism_on = False
+
 _TF_INSTALL_HINT = (
     "TensorFlow is not installed in this Python. On a CPU machine run "
     "`pip install tensorflow-cpu`, on an NVIDIA GPU machine `pip install "
@@ -164,15 +168,19 @@ def setup(
 
     if seed is not None:
         keras.utils.set_random_seed(seed)
+    global _determinism_on
     if deterministic:
         tf.config.experimental.enable_op_determinism()
+        _determinism_on = True
+    elif _determinism_on:
+        notes.append("op determinism stays on from an earlier setup() until the kernel restarts")
 
     env = Environment(
         kind=kind,
         devices=devices,
         strategy=strategy,
         seed=seed,
-        deterministic=deterministic,
+        deterministic=_determinism_on,
         mixed_precision=mixed,
         in_colab=in_colab(),
         cpu_count=_cpu_count(),

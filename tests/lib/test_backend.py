@@ -301,3 +301,18 @@ def test_asking_for_tpu_without_one(no_tpu_hints):
     kind, _, _ = backend._pick_device(FakeTF(gpus=1), "tpu", notes)
     assert kind == "GPU"
     assert notes == ["no TPU found; using the GPU or CPU instead"]
+
+
+def test_determinism_is_reported_as_it_is(monkeypatch, capsys):
+    """Op determinism cannot be turned off again; a later setup() must not claim it is off."""
+    import tensorflow as tf
+
+    calls = []
+    monkeypatch.setattr(tf.config.experimental, "enable_op_determinism", lambda: calls.append(1))
+    monkeypatch.setattr(backend, "_determinism_on", False)
+    assert dlcourse.setup(deterministic=True, verbose=False).deterministic
+    assert calls == [1]
+    env = dlcourse.setup(deterministic=False)
+    assert env.deterministic
+    assert "deterministic ops" in env.describe()
+    assert "op determinism stays on" in capsys.readouterr().out

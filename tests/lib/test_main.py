@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
+import pytest
+
 from dlcourse import __main__ as cli
 from dlcourse import data
 
 
-def test_reports_every_dataset_and_succeeds_when_the_needed_ones_load(monkeypatch, capsys):
+@pytest.fixture
+def offline_result(monkeypatch):
+    """Every dataset loads, until a test says otherwise; setup() is skipped."""
     monkeypatch.setattr(cli.dlcourse, "setup", lambda seed: None)
     result = {name: None for name in data.names()}
-    result["mnist"] = "MNIST is not available"
     monkeypatch.setattr(data, "available_offline", lambda: result)
+    return result
+
+
+def test_reports_every_dataset_and_succeeds_when_the_needed_ones_load(offline_result, capsys):
+    offline_result["mnist"] = "MNIST is not available"
     assert cli.main() == 0
     out = capsys.readouterr().out
     assert "  ok       fashion_mnist" in out
     assert "  absent   mnist" in out and "how to get it: run `keras.datasets.mnist" in out
 
 
-def test_fails_when_a_needed_dataset_is_missing(monkeypatch, capsys):
-    monkeypatch.setattr(cli.dlcourse, "setup", lambda seed: None)
-    result = {name: None for name in data.names()}
-    result["fashion_mnist"] = "Fashion-MNIST is not available"
-    monkeypatch.setattr(data, "available_offline", lambda: result)
+def test_fails_when_a_needed_dataset_is_missing(offline_result, capsys):
+    offline_result["fashion_mnist"] = "Fashion-MNIST is not available"
     assert cli.main() == 1
     out = capsys.readouterr().out
     assert "  MISSING  fashion_mnist" in out and "apt-get install dataset-fashion-mnist" in out
