@@ -27,11 +27,11 @@ export TF_ENABLE_ONEDNN_OPTS := 0
 
 setup: $(STAMP) system
 
-$(STAMP): requirements.txt lib/pyproject.toml
+$(STAMP): requirements.txt lib/pyproject.toml autograder/pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --progress-bar off -r requirements.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e lib
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e lib -e autograder
 ifeq ($(TF),gpu)
 	$(BIN)/python -m pip uninstall --quiet --yes tensorflow-cpu
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "tensorflow[and-cuda]==$(TF_VERSION)"

@@ -54,6 +54,7 @@ def test_environment_yml_mirrors_requirements():
         f"only in environment.yml {only_conda}"
     )
     assert "-e ./lib" in conda_pip_lines(environment)
+    assert "-e ./autograder" in conda_pip_lines(environment)
 
 
 def test_python_version_agrees():

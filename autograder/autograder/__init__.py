@@ -1,0 +1,13 @@
+"""The instructor side of the course: the `course` command on top of nbgrader.
+
+Modules, one concern each:
+
+- ``config``: course/course.toml, validated (lessons, points, limits, settings);
+- ``release``: nbgrader generate_assignment, then proofs that the release is right;
+- ``collect``: submissions from an LMS zip or a folder into the workspace;
+- ``sandbox``: runs one notebook in a bubblewrap sandbox under time, memory and output limits;
+- ``integrity``: scans a submission's own cells for tampering;
+- ``cli``: the ``course`` command.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,334 @@
+"""`course release`: make the student notebooks with nbgrader, then prove them right.
+
+For each lesson:
+
+1. nbgrader's generate_assignment turns ``source/<id>/<id>.ipynb`` into
+   ``release/<id>/<id>.ipynb`` (solutions become stubs that raise
+   ``NotImplementedError``, hidden tests are removed, outputs cleared) and records the
+   lesson in the gradebook.
+2. Two cells are added for Colab: an "Open in Colab" badge after the title, and a cell
+   before the first code cell that installs ``dlcourse`` when (and only when) it runs in
+   Colab. Both have fixed ids so that the release is byte-identical when nothing changed.
+3. Proofs, each a ``ReleaseProblem`` when it fails:
+   - leak scan: no line of a solution or hidden-test region of the source (that does not
+     also appear outside those regions) and no nbgrader marker appears in the release;
+   - outputs: none, and no execution counts;
+   - points: the notebook's graded points equal the lesson's points in course.toml;
+   - the instructor copy runs top to bottom with no error;
+   - the student copy runs with no syntax error, and each graded test cell that has
+     visible test code fails, with ``NotImplementedError`` or ``NameError`` (the stub's
+     doing), never with anything else.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import nbformat
+
+from autograder.config import Course, Lesson, nbgrader_api
+from autograder.sandbox import execute_notebook
+
+BADGE_CELL_ID = "course-colab-badge"
+INSTALL_CELL_ID = "course-colab-install"
+COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
+
+MARKERS = (
+    "### BEGIN SOLUTION",
+    "### END SOLUTION",
+    "### BEGIN HIDDEN TESTS",
+    "### END HIDDEN TESTS",
+)
+# Errors a blank stub may cause in a test cell: the stub itself, or a name it never defined.
+CLEAN_FAILURES = ("NotImplementedError", "NameError")
+# Lines this short are too common to call a leak ("return x", "pass", ")").
+MIN_LEAK_LINE = 12
+
+
+@dataclass
+class LessonRelease:
+    """What releasing one lesson did and found."""
+
+    lesson: str
+    notebook: Path | None = None
+    problems: list[str] = field(default_factory=list)
+    instructor_seconds: float = 0.0
+    student_seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def release_lessons(
+    course: Course, lessons: Iterable[Lesson], *, run: bool = True, progress: bool = False
+) -> list[LessonRelease]:
+    """Generate and check each lesson's student notebook; see the module docstring.
+
+    Args:
+        run: also execute the instructor and student copies (the slow part).
+        progress: show a progress bar on stderr.
+    """
+    from tqdm import tqdm
+
+    lessons = list(lessons)
+    results = []
+    bar = tqdm(lessons, desc="release", unit="lesson", disable=not progress)
+    for lesson in bar:
+        bar.set_postfix_str(lesson.id)
+        results.append(release_lesson(course, lesson, run=run))
+    return results
+
+
+def release_lesson(course: Course, lesson: Lesson, *, run: bool = True) -> LessonRelease:
+    result = LessonRelease(lesson.id)
+    source_path = lesson.notebook(course.source)
+    if not source_path.is_file():
+        result.problems.append(f"{source_path} does not exist")
+        return result
+    try:
+        source = nbformat.read(source_path, as_version=4)
+    except Exception as error:  # any unreadable notebook is the author's to fix
+        result.problems.append(f"{source_path} is not a readable notebook: {error}")
+        return result
+
+    error = _generate(course, lesson)
+    if error:
+        result.problems.append(f"nbgrader generate_assignment failed: {error}")
+        return result
+    release_path = lesson.notebook(course.release)
+    student = nbformat.read(release_path, as_version=4)
+    add_colab_cells(student, course, lesson)
+    nbformat.write(student, release_path)
+    result.notebook = release_path
+
+    result.problems += leaks(source, student)
+    result.problems += stored_outputs(student)
+    result.problems += points_problems(source, lesson)
+    if run:
+        result.problems += _run_instructor_copy(course, lesson, source_path, result)
+        result.problems += _run_student_copy(course, lesson, release_path, result)
+    return result
+
+
+# --------------------------------------------------------------------------- generate
+
+
+def _generate(course: Course, lesson: Lesson) -> str | None:
+    """Run nbgrader's generate_assignment; the error text, or None on success."""
+    api = nbgrader_api(course)
+    outcome = api.generate_assignment(lesson.id, force=True, create=True)
+    if outcome["success"]:
+        return None
+    return (outcome.get("error") or outcome.get("log") or "no details").strip()[-2000:]
+
+
+def colab_url(course: Course, lesson: Lesson) -> str | None:
+    """The "Open in Colab" link for a lesson, when the repository is on GitHub."""
+    parsed = urlparse(course.repository)
+    if parsed.netloc != "github.com":
+        return None
+    path = f"{parsed.path.strip('/')}/blob/{course.ref}/{_relative(lesson.notebook(course.release), course.root)}"
+    return f"https://colab.research.google.com/github/{path}"
+
+
+def install_cell_source(course: Course) -> str:
+    """The Colab-only install cell; elsewhere it does nothing."""
+    from dlcourse import colab_install_line
+
+    line = colab_install_line(course.repository, course.ref)
+    return (
+        "# In Colab, install the course library first (elsewhere this cell does nothing).\n"
+        "import sys\n"
+        "\n"
+        'if "google.colab" in sys.modules:\n'
+        f"    {line}"
+    )
+
+
+def add_colab_cells(notebook: nbformat.NotebookNode, course: Course, lesson: Lesson) -> None:
+    """Insert the badge after the first Markdown cell and the install cell before the
+    first code cell; replaces earlier copies, so running it twice changes nothing."""
+    notebook.cells = [c for c in notebook.cells if c.get("id") not in (BADGE_CELL_ID, INSTALL_CELL_ID)]
+    first_code = next((i for i, c in enumerate(notebook.cells) if c.cell_type == "code"), 0)
+    install = nbformat.v4.new_code_cell(install_cell_source(course))
+    install.id = INSTALL_CELL_ID
+    install.metadata = {"tags": ["colab"]}
+    notebook.cells.insert(first_code, install)
+    url = colab_url(course, lesson)
+    if url is not None:
+        badge = nbformat.v4.new_markdown_cell(f"[![Open In Colab]({COLAB_BADGE})]({url})")
+        badge.id = BADGE_CELL_ID
+        badge.metadata = {"tags": ["colab"]}
+        first_markdown = next(
+            (i for i, c in enumerate(notebook.cells) if c.cell_type == "markdown"), -1
+        )
+        notebook.cells.insert(first_markdown + 1, badge)
+
+
+# --------------------------------------------------------------------------- static checks
+
+
+def secret_lines(source: nbformat.NotebookNode) -> set[str]:
+    """Lines that only the instructor may see: inside solution or hidden-test regions
+    (a solution cell without markers is a region as a whole), stripped, long enough to
+    be telling, and not also present outside those regions."""
+    secret: set[str] = set()
+    public: set[str] = set()
+    for cell in source.cells:
+        nbgrader = cell.metadata.get("nbgrader", {})
+        lines = cell.source.splitlines()
+        whole_cell_secret = nbgrader.get("solution") and not any(
+            line.strip().startswith("### BEGIN SOLUTION") for line in lines
+        )
+        inside = False
+        for line in lines:
+            stripped = line.strip()
+            if stripped.startswith(("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS")):
+                inside = True
+                continue
+            if stripped.startswith(("### END SOLUTION", "### END HIDDEN TESTS")):
+                inside = False
+                continue
+            (secret if inside or whole_cell_secret else public).add(stripped)
+    return {line for line in secret - public if len(line) >= MIN_LEAK_LINE}
+
+
+def leaks(source: nbformat.NotebookNode, student: nbformat.NotebookNode) -> list[str]:
+    """Solution or hidden-test lines, and nbgrader markers, found in the student copy."""
+    secret = secret_lines(source)
+    problems = []
+    for index, cell in enumerate(student.cells):
+        for number, line in enumerate(cell.source.splitlines(), 1):
+            stripped = line.strip()
+            where = f"release cell {index} ({_cell_name(cell)}), line {number}"
+            if any(stripped.startswith(marker) for marker in MARKERS):
+                problems.append(f"leak: nbgrader marker in {where}: {stripped[:80]}")
+            elif stripped in secret:
+                problems.append(f"leak: a solution or hidden-test line in {where}: {stripped[:80]}")
+    return problems
+
+
+def stored_outputs(notebook: nbformat.NotebookNode) -> list[str]:
+    return [
+        f"release cell {i} ({_cell_name(c)}) has outputs or an execution count"
+        for i, c in enumerate(notebook.cells)
+        if c.cell_type == "code" and (c.get("outputs") or c.get("execution_count") is not None)
+    ]
+
+
+def graded_points(notebook: nbformat.NotebookNode) -> float:
+    """Points of every graded cell (autograded tests and manually graded answers)."""
+    return sum(
+        float(c.metadata.get("nbgrader", {}).get("points", 0) or 0)
+        for c in notebook.cells
+        if c.metadata.get("nbgrader", {}).get("grade")
+    )
+
+
+def points_problems(source: nbformat.NotebookNode, lesson: Lesson) -> list[str]:
+    total = graded_points(source)
+    if abs(total - lesson.points) > 1e-9:
+        return [
+            f"the notebook's graded cells give {total:g} points but course.toml says "
+            f"{lesson.points:g}"
+        ]
+    return []
+
+
+# --------------------------------------------------------------------------- running
+
+
+def _run_instructor_copy(
+    course: Course, lesson: Lesson, source_path: Path, result: LessonRelease
+) -> list[str]:
+    notebook = nbformat.read(source_path, as_version=4)
+    executed, outcome = _execute_copy(source_path.parent, notebook, lesson)
+    result.instructor_seconds = outcome.seconds
+    problems = []
+    if outcome.status != "ok":
+        problems.append(f"instructor copy: {outcome.reason}")
+    for index, cell in enumerate(executed.cells):
+        error = _error(cell)
+        if error:
+            problems.append(
+                f"instructor copy: cell {index} ({_cell_name(cell)}) fails: {error[0]}: "
+                f"{error[1][:200]}"
+            )
+    return problems
+
+
+def _run_student_copy(
+    course: Course, lesson: Lesson, release_path: Path, result: LessonRelease
+) -> list[str]:
+    notebook = nbformat.read(release_path, as_version=4)
+    executed, outcome = _execute_copy(release_path.parent, notebook, lesson)
+    result.student_seconds = outcome.seconds
+    problems = []
+    if outcome.status != "ok":
+        problems.append(f"student copy: {outcome.reason}")
+    for index, cell in enumerate(executed.cells):
+        error = _error(cell)
+        name = f"cell {index} ({_cell_name(cell)})"
+        if error and error[0] in ("SyntaxError", "IndentationError"):
+            problems.append(f"student copy: {name} has a syntax error: {error[1][:200]}")
+            continue
+        nbgrader = cell.metadata.get("nbgrader", {})
+        if cell.cell_type != "code" or not nbgrader.get("grade"):
+            continue
+        if error is None and _has_visible_test_code(cell.source):
+            problems.append(
+                f"student copy: test {name} passes on the blank notebook; a test must be "
+                "able to fail"
+            )
+        elif error is not None and error[0] not in CLEAN_FAILURES:
+            problems.append(
+                f"student copy: test {name} fails with {error[0]} instead of "
+                f"{' or '.join(CLEAN_FAILURES)}: {error[1][:200]}"
+            )
+    return problems
+
+
+def _execute_copy(folder: Path, notebook: nbformat.NotebookNode, lesson: Lesson):
+    """Run a copy of the lesson folder; the instructor's files are trusted, so no sandbox."""
+    with tempfile.TemporaryDirectory(prefix=f"release-{lesson.id}-") as tmp:
+        workdir = Path(tmp) / lesson.id
+        shutil.copytree(folder, workdir, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        return execute_notebook(notebook, workdir, lesson.limits, sandbox=False)
+
+
+def _error(cell: nbformat.NotebookNode) -> tuple[str, str] | None:
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            return output.get("ename", "Error"), output.get("evalue", "")
+    return None
+
+
+def _has_visible_test_code(source: str) -> bool:
+    """Whether a test cell does anything besides its docstring and comments."""
+    import ast
+
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        return True
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    return bool(body)
+
+
+def _cell_name(cell: nbformat.NotebookNode) -> str:
+    return cell.metadata.get("nbgrader", {}).get("grade_id") or cell.get("id") or "?"
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return re.sub(r"^/+", "", path.as_posix())

@@ -1,0 +1,153 @@
+"""course.toml: the one place for lessons and limits; bad input is a clear error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from autograder.config import CourseConfigError, load_course, nbgrader_config, parse_course
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURE = Path(__file__).parent / "fixtures" / "course" / "course" / "course.toml"
+
+MINIMAL = {"course": {"id": "c1", "title": "T", "repository": "https://github.com/o/r"}}
+
+
+def parse(**tables):
+    raw = {**MINIMAL, **tables}
+    return parse_course(raw, root=Path("/repo"))
+
+
+def test_the_repository_course_file_loads():
+    course = load_course(REPO / "course" / "course.toml")
+    assert course.id == "dlcourse"
+    assert course.source == REPO / "source" and course.release == REPO / "release"
+    assert course.workspace == REPO / "workspace"
+    assert course.gradebook_url == f"sqlite:///{REPO / 'workspace' / 'gradebook.db'}"
+    assert course.defaults.cell_timeout == 120 and course.defaults.memory_mb == 4096
+
+
+def test_the_fixture_course():
+    course = load_course(FIXTURE)
+    (lesson,) = course.lessons
+    assert (lesson.id, lesson.title, lesson.points) == ("00_fixture", "Squares and means", 5)
+    assert lesson.limits.cell_timeout == 20 and lesson.limits.output_mb == 1
+    assert lesson.notebook(course.source).is_file()
+
+
+def test_defaults_and_lesson_overrides():
+    course = parse(
+        limits={"cell_timeout": 30},
+        lessons=[
+            {"id": "01_tensors", "title": "Tensors", "points": 25, "memory_mb": 2048},
+            {"id": "02_gradient_descent", "title": "GD", "points": 20},
+        ],
+    )
+    first, second = course.lessons
+    assert first.limits.cell_timeout == 30 and first.limits.memory_mb == 2048
+    assert second.limits.cell_timeout == 30 and second.limits.memory_mb == 4096
+    assert [lesson.id for lesson in course.select(["02_gradient_descent", "01_tensors"])] == [
+        "01_tensors",
+        "02_gradient_descent",
+    ]
+    assert course.select(None) == list(course.lessons)
+
+
+@pytest.mark.parametrize(
+    ("tables", "message"),
+    [
+        ({"limits": {"cell_timout": 3}}, r"unknown key\(s\) in \[limits\]: cell_timout"),
+        ({"extra": {}}, r"unknown key\(s\) in the top level: extra"),
+        ({"limits": {"memory_mb": -1}}, r"\[limits\]\.memory_mb must be positive"),
+        ({"limits": {"memory_mb": 1.5}}, r"memory_mb must be a whole number"),
+        ({"limits": {"cell_timeout": "1m"}}, r"cell_timeout must be a number, not '1m'"),
+        ({"lessons": [{"id": "tensors", "title": "T", "points": 1}]}, "must look like '01_tensors'"),
+        ({"lessons": [{"id": "01_a", "title": "T"}]}, r"lessons\[0\] needs 'points'"),
+        ({"lessons": [{"id": "01_a", "title": "T", "points": 0}]}, "points must be positive"),
+        ({"lessons": [{"id": "01_a", "title": "T", "points": 1, "pts": 2}]}, "unknown key"),
+        (
+            {"lessons": [{"id": "01_a", "title": "T", "points": 1}] * 2},
+            "lesson ids listed twice: 01_a",
+        ),
+    ],
+)
+def test_bad_values_are_clear_errors(tables, message):
+    with pytest.raises(CourseConfigError, match=message):
+        parse(**tables)
+
+
+@pytest.mark.parametrize(
+    ("course", "message"),
+    [
+        ({"id": "c", "title": "T"}, "needs 'repository'"),
+        ({"id": "c", "title": "T", "repository": "git@github.com:o/r"}, "https URL"),
+        ({"id": "a b", "title": "T", "repository": "https://x/y"}, "letters, digits"),
+        ({"id": "c", "title": "T", "repository": "https://x/y", "gradebook": "db.sqlite"},
+         "SQLAlchemy URL"),
+        ({"id": "c", "title": "T", "repository": "https://x/y", "colour": "red"}, "unknown key"),
+    ],
+)  # fmt: skip
+def test_bad_course_settings(course, message):
+    with pytest.raises(CourseConfigError, match=message):
+        parse_course({"course": course}, root=Path("/repo"))
+
+
+def test_missing_and_broken_files(tmp_path):
+    with pytest.raises(CourseConfigError, match="does not exist"):
+        load_course(tmp_path / "course.toml")
+    (tmp_path / "course.toml").write_text("[course\nid=")
+    with pytest.raises(CourseConfigError, match="not valid TOML"):
+        load_course(tmp_path / "course.toml")
+
+
+def test_unknown_lesson_lists_the_known_ones():
+    course = parse(lessons=[{"id": "01_a", "title": "A", "points": 1}])
+    with pytest.raises(CourseConfigError, match="unknown lesson '09_z'; course.toml lists: 01_a"):
+        course.lesson("09_z")
+
+
+def test_roster(tmp_path):
+    (tmp_path / "course").mkdir()
+    (tmp_path / "course" / "course.toml").write_text(
+        '[course]\nid = "c"\ntitle = "T"\nrepository = "https://x/y"\nroster = "students.csv"\n'
+    )
+    (tmp_path / "students.csv").write_text("id,name\nAda,Ada L\n# a comment\n\nbob\n")
+    assert load_course(tmp_path / "course" / "course.toml").students() == ["ada", "bob"]
+    (tmp_path / "students.csv").write_text("ada\nbad id!\n")
+    with pytest.raises(CourseConfigError, match="bad student id"):
+        load_course(tmp_path / "course" / "course.toml").students()
+
+
+def test_gradebook_urls():
+    relative = parse_course(
+        {"course": {**MINIMAL["course"], "gradebook": "sqlite:///ws/g.db"}}, root=Path("/repo")
+    )
+    assert relative.gradebook_url == "sqlite:////repo/ws/g.db"
+    postgres = parse_course(
+        {"course": {**MINIMAL["course"], "gradebook": "postgresql+psycopg://h/db"}},
+        root=Path("/repo"),
+    )
+    assert postgres.gradebook_url == "postgresql+psycopg://h/db"
+
+
+def test_nbgrader_config_points_at_the_course_folders():
+    course = load_course(FIXTURE)
+    c = nbgrader_config(course)
+    assert c.CourseDirectory.root == str(course.workspace)
+    assert c.CourseDirectory.source_directory == str(course.source)
+    assert c.CourseDirectory.release_directory == str(course.release)
+    assert c.CourseDirectory.db_url == course.gradebook_url
+    assert "raise NotImplementedError()" in c.ClearSolutions.code_stub["python"]
+
+
+def test_course_nbgrader_config_file_reads_course_toml():
+    """course/nbgrader_config.py builds nbgrader's settings from course.toml, not its own."""
+    from traitlets.config import Config
+
+    config = Config()
+    path = REPO / "course" / "nbgrader_config.py"
+    namespace = {"get_config": lambda: config, "__file__": str(path)}
+    exec(compile(path.read_text(), str(path), "exec"), namespace)
+    assert config.CourseDirectory.course_id == "dlcourse"
+    assert config.CourseDirectory.source_directory == str(REPO / "source")
