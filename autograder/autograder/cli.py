@@ -47,6 +47,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-run", action="store_true", help="skip running the notebooks (static checks only)"
     )
     release.set_defaults(handler=cmd_release)
+
+    collect = commands.add_parser(
+        "collect",
+        help="bring an LMS zip or a folder of <student>/<lesson>.ipynb into the workspace",
+        description=(
+            "Copy submissions into the workspace in nbgrader's layout. Unknown students, "
+            "misnamed or duplicate files, unsafe or unreadable entries are reported and "
+            "skipped; the rest are collected."
+        ),
+    )
+    collect.add_argument("path", type=Path, metavar="PATH", help="a .zip file or a folder")
+    collect.add_argument(
+        "--max-mb", type=float, default=50.0, help="largest notebook accepted (default 50 MB)"
+    )
+    collect.set_defaults(handler=cmd_collect)
     return parser
 
 
@@ -87,10 +102,36 @@ def cmd_release(course, args) -> int:
                 print(f"        - {problem}")
     failed = [r.lesson for r in results if not r.ok]
     if failed:
-        print(f"course release: {len(failed)} of {len(results)} lessons failed: {', '.join(failed)}")
+        print(
+            f"course release: {len(failed)} of {len(results)} lessons failed: {', '.join(failed)}"
+        )
         return EXIT_PROBLEMS
     print(f"course release: {len(results)} lessons released")
     return EXIT_OK
+
+
+def cmd_collect(course, args) -> int:
+    from autograder.collect import collect
+
+    if not course.lessons:
+        print("course collect: course.toml lists no lessons yet; nothing to collect")
+        return EXIT_OK
+    try:
+        report = collect(
+            args.path,
+            course.workspace / "submitted",
+            lessons=[lesson.id for lesson in course.lessons],
+            students=course.students(),
+            max_notebook_mb=args.max_mb,
+            progress=sys.stderr.isatty(),
+        )
+    except FileNotFoundError as error:
+        print(f"course collect: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    for problem in report.problems:
+        print(f"problem: {problem}")
+    print(f"course collect: {report.summary()}")
+    return EXIT_PROBLEMS if report.problems else EXIT_OK
 
 
 def _shown(path: Path | None, root: Path) -> str:

@@ -134,8 +134,8 @@ def colab_url(course: Course, lesson: Lesson) -> str | None:
     parsed = urlparse(course.repository)
     if parsed.netloc != "github.com":
         return None
-    path = f"{parsed.path.strip('/')}/blob/{course.ref}/{_relative(lesson.notebook(course.release), course.root)}"
-    return f"https://colab.research.google.com/github/{path}"
+    notebook = _relative(lesson.notebook(course.release), course.root)
+    return f"https://colab.research.google.com/github/{parsed.path.strip('/')}/blob/{course.ref}/{notebook}"
 
 
 def install_cell_source(course: Course) -> str:
@@ -155,7 +155,9 @@ def install_cell_source(course: Course) -> str:
 def add_colab_cells(notebook: nbformat.NotebookNode, course: Course, lesson: Lesson) -> None:
     """Insert the badge after the first Markdown cell and the install cell before the
     first code cell; replaces earlier copies, so running it twice changes nothing."""
-    notebook.cells = [c for c in notebook.cells if c.get("id") not in (BADGE_CELL_ID, INSTALL_CELL_ID)]
+    notebook.cells = [
+        c for c in notebook.cells if c.get("id") not in (BADGE_CELL_ID, INSTALL_CELL_ID)
+    ]
     first_code = next((i for i, c in enumerate(notebook.cells) if c.cell_type == "code"), 0)
     install = nbformat.v4.new_code_cell(install_cell_source(course))
     install.id = INSTALL_CELL_ID

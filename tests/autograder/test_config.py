@@ -62,7 +62,10 @@ def test_defaults_and_lesson_overrides():
         ({"limits": {"memory_mb": -1}}, r"\[limits\]\.memory_mb must be positive"),
         ({"limits": {"memory_mb": 1.5}}, r"memory_mb must be a whole number"),
         ({"limits": {"cell_timeout": "1m"}}, r"cell_timeout must be a number, not '1m'"),
-        ({"lessons": [{"id": "tensors", "title": "T", "points": 1}]}, "must look like '01_tensors'"),
+        (
+            {"lessons": [{"id": "tensors", "title": "T", "points": 1}]},
+            "must look like '01_tensors'",
+        ),
         ({"lessons": [{"id": "01_a", "title": "T"}]}, r"lessons\[0\] needs 'points'"),
         ({"lessons": [{"id": "01_a", "title": "T", "points": 0}]}, "points must be positive"),
         ({"lessons": [{"id": "01_a", "title": "T", "points": 1, "pts": 2}]}, "unknown key"),

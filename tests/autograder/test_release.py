@@ -120,7 +120,8 @@ def test_a_crashing_student_copy_is_reported(tmp_path):
     edit_source(
         config,
         "row_means_shape",
-        '"""shape."""\nimport math\nmath.sqrt(-1)\nchecks.check_shape("m", row_means(np.ones((3, 2))), (3,))',
+        '"""shape."""\nimport math\nmath.sqrt(-1)\n'
+        'checks.check_shape("m", row_means(np.ones((3, 2))), (3,))',
     )
     result, _ = release(config)
     assert any("fails with ValueError instead of NotImplementedError" in p for p in result.problems)
@@ -130,9 +131,7 @@ def test_points_must_match_course_toml(tmp_path):
     config = copy_course(tmp_path)
     config.write_text(config.read_text().replace("points = 5", "points = 7"))
     result, _ = release(config, "--no-run")
-    assert result.problems == [
-        "the notebook's graded cells give 5 points but course.toml says 7"
-    ]
+    assert result.problems == ["the notebook's graded cells give 5 points but course.toml says 7"]
 
 
 def test_missing_source_is_reported(tmp_path):
@@ -169,7 +168,9 @@ def test_secret_lines_and_leak_scan():
     student = nbformat.v4.new_notebook(
         cells=[
             nbformat.v4.new_code_cell("def f(x):\n    return np.tanh(x) * 2", id="f"),
-            nbformat.v4.new_code_cell("assert f(1) == np.tanh(1) * 2\n### END HIDDEN TESTS", id="t"),
+            nbformat.v4.new_code_cell(
+                "assert f(1) == np.tanh(1) * 2\n### END HIDDEN TESTS", id="t"
+            ),
         ]
     )
     found = leaks(source, student)
