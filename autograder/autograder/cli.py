@@ -2,6 +2,8 @@
 
     course release [LESSON ...]     make release/ from source/ and prove it right
     course collect PATH             bring an LMS zip or a folder of submissions in
+    course grade [--lesson L] [--student S] [--jobs N]
+                                    autograde everything, in parallel, each sandboxed
 
 Exit codes: 0 done; 1 the work found problems (they are printed); 2 bad usage or a bad
 course.toml.
@@ -62,6 +64,30 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-mb", type=float, default=50.0, help="largest notebook accepted (default 50 MB)"
     )
     collect.set_defaults(handler=cmd_collect)
+
+    grade = commands.add_parser(
+        "grade",
+        help="autograde every submission in parallel, each in its own sandbox",
+        description=(
+            "Autograde with nbgrader, executing each submission in a bubblewrap sandbox "
+            "under the lesson's time, memory and output limits. Every submission gets a "
+            "score and a reason; flagged ones are marked for manual review."
+        ),
+    )
+    grade.add_argument(
+        "--lesson", action="append", metavar="L", help="only this lesson (repeatable)"
+    )
+    grade.add_argument(
+        "--student", action="append", metavar="S", help="only this student (repeatable)"
+    )
+    grade.add_argument(
+        "--jobs", type=int, default=None, help="parallel workers (default: CPU count)"
+    )
+    grade.add_argument(
+        "--sandbox", choices=["auto", "on", "off"], default="auto",
+        help="bubblewrap: auto (use it where it works), on (required), off",
+    )  # fmt: skip
+    grade.set_defaults(handler=cmd_grade)
     return parser
 
 
@@ -132,6 +158,50 @@ def cmd_collect(course, args) -> int:
         print(f"problem: {problem}")
     print(f"course collect: {report.summary()}")
     return EXIT_PROBLEMS if report.problems else EXIT_OK
+
+
+def cmd_grade(course, args) -> int:
+    from autograder.grade import grade_all
+    from autograder.sandbox import bubblewrap_available
+
+    lessons = course.select(args.lesson)
+    if not lessons:
+        print("course grade: course.toml lists no lessons yet; nothing to grade")
+        return EXIT_OK
+    if args.jobs is not None and args.jobs < 1:
+        print("course grade: --jobs must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    if args.sandbox == "on" and not bubblewrap_available():
+        print("course grade: --sandbox on, but bubblewrap (bwrap) is missing or does not work",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_USAGE
+    if args.sandbox == "auto" and not bubblewrap_available():
+        print(
+            "course grade: bubblewrap is not available: grading WITHOUT a sandbox (time, "
+            "memory and output limits still apply). Install it: apt-get install bubblewrap"
+        )
+    try:
+        results = grade_all(
+            course, lessons, args.student, jobs=args.jobs, sandbox=args.sandbox,
+            progress=sys.stderr.isatty(),
+        )  # fmt: skip
+    except RuntimeError as error:
+        print(f"course grade: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"{'student':16} {'lesson':22} {'score':>11}  status")
+    for r in results:
+        note = r.reason
+        if r.flagged:
+            rules = sorted({finding["rule"] for finding in r.findings})
+            note = f"FLAGGED for review ({', '.join(rules)}) {note}".strip()
+        score = f"{r.score:5g} / {r.max_score:<4g}"
+        print(f"{r.student:16} {r.lesson:22} {score} {r.status} {note}".rstrip())
+    attention = [r for r in results if r.status not in ("graded", "missing") or r.flagged]
+    print(
+        f"course grade: {len(results)} submissions, {len(attention)} need attention; "
+        f"details in {_shown(course.workspace / 'results', course.root)}"
+    )
+    return EXIT_PROBLEMS if attention else EXIT_OK
 
 
 def _shown(path: Path | None, root: Path) -> str:

@@ -247,6 +247,8 @@ def nbgrader_config(course: Course) -> Any:
     c.CourseDirectory.source_directory = str(course.source)
     c.CourseDirectory.release_directory = str(course.release)
     c.CourseDirectory.db_url = course.gradebook_url
+    # nbgrader's exchange (for JupyterHub hand-in) is not used; keep it in the workspace.
+    c.Exchange.root = str(course.workspace / "exchange")
     c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".*"]
     # One stub everywhere: a cell that runs and says what to do.
     c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
@@ -256,8 +258,9 @@ def nbgrader_config(course: Course) -> Any:
     return c
 
 
-def nbgrader_api(course: Course) -> Any:
-    """nbgrader's Python API for this course, ready to use.
+def nbgrader_api(course: Course, config: Any = None) -> Any:
+    """nbgrader's Python API for this course (with ``config`` in place of the course's
+    own nbgrader settings when given), ready to use.
 
     nbgrader stamps the gradebook's schema by running the ``alembic`` command, which is
     only on PATH when the virtual environment is activated: put this Python's scripts
@@ -272,7 +275,7 @@ def nbgrader_api(course: Course) -> Any:
     if scripts not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
     course.workspace.mkdir(parents=True, exist_ok=True)
-    return NbGraderAPI(config=nbgrader_config(course))
+    return NbGraderAPI(config=config if config is not None else nbgrader_config(course))
 
 
 def _only_keys(table: dict[str, Any], allowed: set[str], where: str, label: str) -> None:

@@ -1,0 +1,344 @@
+"""`course grade`: autograde every submission, in parallel, each in its own sandbox.
+
+nbgrader does the grading: its autograde sanitises a submission (clears outputs, puts
+the instructor's test cells, hidden tests included, back in place), executes it, scores
+each test cell from its outputs and writes the gradebook. The one step replaced is
+execution: ``SandboxedExecute`` runs the kernel through ``autograder.sandbox`` (bubblewrap,
+no network, no view of the course; per-cell and whole-notebook time limits, a memory cap,
+an output cap) instead of nbgrader's plain ``Execute``. The nbgrader process itself is
+trusted and keeps the gradebook; only the kernel runs the student's code.
+
+Each submission is graded by its own worker process (``python -m autograder.grade``), so
+a submission that breaks anything breaks only its own worker; the coordinator records a
+reason and goes on. The coordinator prepares the gradebook (lessons and students exist)
+before fanning out, and never runs the same submission twice at once: nbgrader's
+check-then-insert on students and submissions races otherwise.
+
+Per submission it writes ``<workspace>/results/<lesson>/<student>.json``: status, score,
+reason, time, memory, whether it was sandboxed, and integrity findings. A submission
+with findings is marked for manual review in the gradebook (``needs_manual_grade``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Float, Int, Unicode
+
+from autograder.config import Course, Lesson, load_course, nbgrader_api, nbgrader_config
+from autograder.sandbox import Limits, execute_notebook
+
+# Margin on top of a lesson's notebook timeout for the worker's own start and nbgrader.
+WORKER_GRACE_S = 120
+
+
+@dataclass
+class SubmissionResult:
+    """What grading one (lesson, student) submission gave."""
+
+    lesson: str
+    student: str
+    status: str  # graded, missing, invalid, error
+    score: float = 0.0
+    max_score: float = 0.0
+    reason: str = ""
+    execution: str = ""  # the sandbox's status: ok, notebook_timeout, memory, ...
+    seconds: float = 0.0
+    peak_memory_mb: float = 0.0
+    sandboxed: bool = False
+    findings: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.findings)
+
+
+# --------------------------------------------------------------------------- nbgrader step
+
+
+class SandboxedExecute(NbGraderPreprocessor):
+    """nbgrader's execute step, run through ``autograder.sandbox``.
+
+    Configured per lesson by the worker; writes the sandbox's ExecutionResult as JSON to
+    ``result_path`` so the worker can report why a notebook stopped.
+    """
+
+    cell_timeout = Float(120.0).tag(config=True)
+    notebook_timeout = Float(600.0).tag(config=True)
+    memory_mb = Int(4096).tag(config=True)
+    output_mb = Float(5.0).tag(config=True)
+    sandbox = Unicode("auto", help="auto, on or off").tag(config=True)
+    result_path = Unicode("").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        workdir = Path(resources.get("metadata", {}).get("path") or ".")
+        limits = Limits(self.cell_timeout, self.notebook_timeout, self.memory_mb, self.output_mb)
+        mode = {"auto": None, "on": True, "off": False}[self.sandbox]
+        executed, outcome = execute_notebook(nb, workdir, limits, sandbox=mode)
+        if self.result_path:
+            Path(self.result_path).write_text(json.dumps(asdict(outcome)))
+        return executed, resources
+
+
+def _autograde_config(course: Course, lesson: Lesson, sandbox: str, execution_json: Path):
+    from nbconvert.preprocessors import ClearMetadataPreprocessor
+    from nbgrader.preprocessors import (
+        AssignLatePenalties,
+        CheckCellMetadata,
+        IgnorePattern,
+        LimitOutput,
+        SaveAutoGrades,
+    )
+
+    c = nbgrader_config(course)
+    # nbgrader's own list, with Execute replaced by the sandboxed one.
+    c.Autograde.autograde_preprocessors = [
+        SandboxedExecute,
+        IgnorePattern,
+        ClearMetadataPreprocessor,
+        LimitOutput,
+        SaveAutoGrades,
+        AssignLatePenalties,
+        CheckCellMetadata,
+    ]
+    limits = lesson.limits
+    c.SandboxedExecute.cell_timeout = limits.cell_timeout
+    c.SandboxedExecute.notebook_timeout = limits.notebook_timeout
+    c.SandboxedExecute.memory_mb = limits.memory_mb
+    c.SandboxedExecute.output_mb = limits.output_mb
+    c.SandboxedExecute.sandbox = sandbox
+    c.SandboxedExecute.result_path = str(execution_json)
+    return c
+
+
+# --------------------------------------------------------------------------- one submission
+
+
+def grade_submission(
+    course: Course, lesson: Lesson, student: str, sandbox: str
+) -> SubmissionResult:
+    """Grade one submission in this process (the worker's job); never raises for bad input."""
+    from autograder.integrity import scan_notebook
+
+    result = SubmissionResult(lesson.id, student, status="graded")
+    started = time.monotonic()
+    submitted = course.workspace / "submitted" / student / lesson.id
+    notebook_path = submitted / f"{lesson.id}.ipynb"
+    source = nbformat.read(lesson.notebook(course.source), as_version=4)
+    result.max_score = lesson.points
+
+    if not notebook_path.is_file():
+        result.status, result.reason = "missing", "no submission"
+        return result
+
+    config_dir = course.workspace / "results" / lesson.id
+    config_dir.mkdir(parents=True, exist_ok=True)
+    execution_json = config_dir / f".{student}.execution.json"
+    execution_json.unlink(missing_ok=True)
+    config = _autograde_config(course, lesson, sandbox, execution_json)
+
+    try:
+        notebook = nbformat.read(notebook_path, as_version=4)
+    except Exception as error:  # invalid JSON, wrong schema, bad encoding
+        # Graded as the blank student copy: 0 for every test that the stubs fail, and a
+        # reason. The student's file stays as it was.
+        result.status = "invalid"
+        result.reason = f"not a readable notebook ({type(error).__name__}); graded as blank"
+        staged = course.workspace / "staging" / "submitted"
+        target = staged / student / lesson.id
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(submitted, target)
+        shutil.copyfile(lesson.notebook(course.release), target / f"{lesson.id}.ipynb")
+        config.CourseDirectory.submitted_directory = str(staged)
+    else:
+        result.findings = [
+            asdict(f) for f in scan_notebook(_without_release_cells(notebook, course), source)
+        ]
+
+    outcome = nbgrader_api(course, config).autograde(lesson.id, student, force=True, create=True)
+    if not outcome["success"]:
+        result.status = "error"
+        result.reason = "nbgrader autograde failed: " + _last_line(
+            outcome.get("error") or outcome.get("log")
+        )
+    if execution_json.is_file():
+        execution = json.loads(execution_json.read_text())
+        execution_json.unlink()
+        result.execution = execution["status"]
+        result.peak_memory_mb = execution["peak_memory_mb"]
+        result.sandboxed = execution["sandboxed"]
+        if execution["status"] != "ok" and result.status == "graded":
+            result.reason = execution["reason"]
+    result.score = _score(course, lesson.id, student)
+    if result.findings:
+        _mark_for_review(course, lesson.id, student, result.findings)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _without_release_cells(notebook, course: Course):
+    """The submission without the cells `course release` added, when they are unchanged
+    (an edited one stays, and is scanned like any cell of the student's)."""
+    from autograder.release import BADGE_CELL_ID, INSTALL_CELL_ID, install_cell_source
+
+    expected = {INSTALL_CELL_ID: install_cell_source(course)}
+    kept = [
+        cell
+        for cell in notebook.cells
+        if not (
+            cell.get("id") == BADGE_CELL_ID
+            and cell.cell_type == "markdown"
+            or cell.get("id") in expected
+            and cell.source == expected[cell.get("id")]
+        )
+    ]
+    copy = nbformat.from_dict(dict(notebook))
+    copy.cells = kept
+    return copy
+
+
+def _score(course: Course, lesson_id: str, student: str) -> float:
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(course.gradebook_url) as gradebook:
+        try:
+            return float(gradebook.find_submission(lesson_id, student).score)
+        except MissingEntry:
+            return 0.0
+
+
+def _mark_for_review(course: Course, lesson_id: str, student: str, findings: list[dict]) -> None:
+    """Flag every graded cell of the submission, so formgrader lists it for a person."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(course.gradebook_url) as gradebook:
+        try:
+            submission = gradebook.find_submission(lesson_id, student)
+        except MissingEntry:
+            return
+        for notebook in submission.notebooks:
+            for grade in notebook.grades:
+                grade.needs_manual_grade = True
+        gradebook.db.commit()
+
+
+def _last_line(text: str | None) -> str:
+    lines = [line for line in (text or "").strip().splitlines() if line.strip()]
+    return lines[-1][:300] if lines else "no details"
+
+
+# --------------------------------------------------------------------------- the class
+
+
+def grade_all(
+    course: Course,
+    lessons: list[Lesson],
+    students: list[str] | None = None,
+    *,
+    jobs: int | None = None,
+    sandbox: str = "auto",
+    progress: bool = False,
+) -> list[SubmissionResult]:
+    """Grade every (lesson, student) submission with ``jobs`` worker processes.
+
+    Students default to everyone with a submission in the workspace, plus the roster.
+    """
+    from tqdm import tqdm
+
+    submitted = course.workspace / "submitted"
+    if students is None:
+        found = {p.name for p in submitted.iterdir() if p.is_dir()} if submitted.is_dir() else set()
+        students = sorted(found | set(course.students() or []))
+    _prepare_gradebook(course, lessons, students)
+    tasks = [(lesson, student) for lesson in lessons for student in students]
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    results: list[SubmissionResult] = []
+    with (
+        ThreadPoolExecutor(max_workers=jobs) as pool,
+        tqdm(total=len(tasks), desc="grade", unit="notebook", disable=not progress) as bar,
+    ):
+        futures = [
+            pool.submit(_run_worker, course, lesson, student, sandbox) for lesson, student in tasks
+        ]
+        for future in futures:
+            results.append(future.result())
+            bar.update(1)
+    for result in results:
+        path = course.workspace / "results" / result.lesson / f"{result.student}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(asdict(result), indent=1, sort_keys=True))
+    return results
+
+
+def _prepare_gradebook(course: Course, lessons: list[Lesson], students: list[str]) -> None:
+    """Lessons must be released; students are created here, once, before any worker runs."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    nbgrader_api(course)  # puts alembic on PATH and makes the workspace
+    with Gradebook(course.gradebook_url) as gradebook:
+        for lesson in lessons:
+            try:
+                gradebook.find_assignment(lesson.id)
+            except MissingEntry:
+                raise RuntimeError(
+                    f"lesson {lesson.id} is not in the gradebook yet: run `course release "
+                    f"{lesson.id}` first"
+                ) from None
+        for student in students:
+            gradebook.update_or_create_student(student)
+
+
+def _run_worker(course: Course, lesson: Lesson, student: str, sandbox: str) -> SubmissionResult:
+    out = course.workspace / "results" / lesson.id / f".{student}.worker.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.unlink(missing_ok=True)
+    command = [
+        sys.executable, "-m", "autograder.grade", "--config", str(course.file),
+        "--lesson", lesson.id, "--student", student, "--sandbox", sandbox, "--out", str(out),
+    ]  # fmt: skip
+    started = time.monotonic()
+    limit = lesson.limits.notebook_timeout + WORKER_GRACE_S
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=limit, check=False)
+        if out.is_file():
+            result = SubmissionResult(**json.loads(out.read_text()))
+            out.unlink()
+            return result
+        reason = f"the grading worker failed (exit {done.returncode}): {_last_line(done.stderr)}"
+    except subprocess.TimeoutExpired:
+        reason = f"the grading worker ran longer than {limit:.0f} s and was stopped"
+    return SubmissionResult(
+        lesson.id, student, status="error", reason=reason, max_score=lesson.points,
+        score=_score(course, lesson.id, student), seconds=time.monotonic() - started,
+    )  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The worker: grade one submission and write its SubmissionResult as JSON."""
+    parser = argparse.ArgumentParser(prog="python -m autograder.grade")
+    parser.add_argument("--config", type=Path, required=True)
+    parser.add_argument("--lesson", required=True)
+    parser.add_argument("--student", required=True)
+    parser.add_argument("--sandbox", choices=["auto", "on", "off"], default="auto")
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    course = load_course(args.config)
+    result = grade_submission(course, course.lesson(args.lesson), args.student, args.sandbox)
+    args.out.write_text(json.dumps(asdict(result)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
