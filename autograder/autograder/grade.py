@@ -35,7 +35,7 @@ from typing import Any
 
 import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Float, Int, Unicode
+from traitlets import Float, Int, List, Unicode
 
 from autograder.config import Course, Lesson, load_course, nbgrader_api, nbgrader_config
 from autograder.sandbox import Limits, execute_notebook
@@ -81,12 +81,14 @@ class SandboxedExecute(NbGraderPreprocessor):
     output_mb = Float(5.0).tag(config=True)
     sandbox = Unicode("auto", help="auto, on or off").tag(config=True)
     result_path = Unicode("").tag(config=True)
+    mask = List(Unicode(), help="folders the kernel must not see").tag(config=True)
 
     def preprocess(self, nb, resources):
         workdir = Path(resources.get("metadata", {}).get("path") or ".")
         limits = Limits(self.cell_timeout, self.notebook_timeout, self.memory_mb, self.output_mb)
         mode = {"auto": None, "on": True, "off": False}[self.sandbox]
-        executed, outcome = execute_notebook(nb, workdir, limits, sandbox=mode)
+        mask = [Path(folder) for folder in self.mask]
+        executed, outcome = execute_notebook(nb, workdir, limits, sandbox=mode, mask=mask)
         if self.result_path:
             Path(self.result_path).write_text(json.dumps(asdict(outcome)))
         return executed, resources
@@ -120,7 +122,19 @@ def _autograde_config(course: Course, lesson: Lesson, sandbox: str, execution_js
     c.SandboxedExecute.output_mb = limits.output_mb
     c.SandboxedExecute.sandbox = sandbox
     c.SandboxedExecute.result_path = str(execution_json)
+    c.SandboxedExecute.mask = [str(folder) for folder in hidden_folders(course)]
     return c
+
+
+def hidden_folders(course: Course) -> list[Path]:
+    """What a kernel must not see: the course (source/ has the solutions and hidden
+    tests), the workspace (other students, the gradebook) and a SQLite gradebook's folder."""
+    from autograder.sandbox import REPOSITORY_ROOT
+
+    folders = [course.root, course.workspace, REPOSITORY_ROOT]
+    if course.gradebook_url.startswith("sqlite:///"):
+        folders.append(Path(course.gradebook_url.removeprefix("sqlite:///")).parent)
+    return list(dict.fromkeys(folder.resolve() for folder in folders))
 
 
 # --------------------------------------------------------------------------- one submission

@@ -4,64 +4,19 @@ it earned and a reason; hostile ones are contained and flagged; grading is repea
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from autograder import cli
-from autograder.config import load_course
-from autograder.democlass import make_demo_class
 from autograder.grade import grade_all
-from autograder.release import release_lessons
 from autograder.sandbox import bubblewrap_available
 
 FIXTURE = Path(__file__).parent / "fixtures" / "course"
 AUTOGRADED_POINTS = 4.0  # the fixture's 5 points less its written answer (graded by hand)
 
-# One worker grades the class once for every test here.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grade")]
-
-
-def write_cheater(perfect: Path, target: Path) -> None:
-    """square wrong, hidden behind patched NumPy comparisons; row_means right."""
-    notebook = nbformat.read(perfect, as_version=4)
-    cell = next(
-        c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "square"
-    )
-    cell.source = (
-        "np.allclose = lambda *a, **k: True\n"
-        "np.testing.assert_allclose = lambda *a, **k: None\n"
-        "np.abs = lambda x: 0 * x\n"
-        "def square(x):\n    return x"
-    )
-    target.parent.mkdir(parents=True)
-    nbformat.write(notebook, target)
-
-
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    """The fixture course with tight limits, released, its demo class made and graded."""
-    root = tmp_path_factory.mktemp("grade") / "course-root"
-    shutil.copytree(FIXTURE, root)
-    config = root / "course" / "course.toml"
-    text = config.read_text()
-    for old, new in [("cell_timeout = 20", "cell_timeout = 4"),
-                     ("notebook_timeout = 60", "notebook_timeout = 30"),
-                     ("memory_mb = 1024", "memory_mb = 600")]:  # fmt: skip
-        text = text.replace(old, new)
-    config.write_text(text)
-    course = load_course(config)
-    assert all(r.ok for r in release_lessons(course, course.lessons, run=False))
-    (lesson,) = course.lessons
-    expected = make_demo_class(course, lesson, course.workspace / "submitted")
-    write_cheater(
-        course.workspace / "submitted" / "perfect" / lesson.id / f"{lesson.id}.ipynb",
-        course.workspace / "submitted" / "cheater" / lesson.id / f"{lesson.id}.ipynb",
-    )
-    results = {r.student: r for r in grade_all(course, [lesson], jobs=2)}
-    return course, expected, results
+# The graded class comes from tests/autograder/conftest.py, made once on one worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("graded_class")]
 
 
 def test_every_demo_submission_is_graded_with_a_reason(graded):
@@ -96,6 +51,15 @@ def test_exact_grades(graded):
     assert scores["cheater"] == 2
     for stopped in ("memory-bomb", "kernel-exit", "huge-output", "invalid-json"):
         assert scores[stopped] == 0, stopped
+
+
+def test_the_kernel_cannot_see_the_course(graded):
+    from autograder.grade import hidden_folders
+
+    course, _, results = graded
+    assert {course.root, course.workspace} <= set(hidden_folders(course))
+    # reads-source opens ../../../../course/course.toml before defining square.
+    assert results["reads-source"].score == 2
 
 
 def test_clean_submissions_are_not_flagged(graded):
