@@ -2,7 +2,8 @@
 #
 #   make setup   virtual environment in .venv with the pinned requirements and the local
 #                packages, plus the Debian packages the course uses (when root)
-#   make demo    setup, then show the course working end to end (scripts/demo.py)
+#   make demo    setup, then show the course working: the library (scripts/demo.py),
+#                then the instructor pipeline on a demo class (course demo)
 #   make test    setup, then ruff and the whole test suite in parallel
 #   make lab     setup, then JupyterLab on the student notebooks in release/
 #   make lint    ruff check and format check only
@@ -45,6 +46,7 @@ system:
 
 demo: setup
 	$(BIN)/python scripts/demo.py
+	$(BIN)/course demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

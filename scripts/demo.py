@@ -1,9 +1,9 @@
-"""`make demo`: show the course working end to end on this machine.
+"""`make demo`, first half: the library and the lessons on this machine.
 
-The instructor pipeline (the `course` command: release, grade, feedback, report) is not
-built yet. Until it is, the demo shows what is: the device line, the datasets available
-offline, a small Keras model trained on the digits with the pictures the lessons use, and
-every lesson notebook in source/ run top to bottom. Pictures go to workspace/demo/.
+The device line, the datasets available offline, a small Keras model trained on the
+digits with the pictures the lessons use, and every lesson notebook in source/ run top
+to bottom. Pictures go to workspace/demo/. The second half, `course demo`, runs the
+instructor pipeline on a demo class.
 """
 
 from __future__ import annotations
@@ -34,16 +34,15 @@ def save(figure, path: Path, written: list[Path]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Show the course working on this machine.")
     parser.add_argument(
-        "--out", type=Path, default=REPO / "workspace" / "demo", help="folder for the pictures"
+        "--out", type=Path, default=REPO / "workspace" / "pictures", help="folder for the pictures"
     )
     parser.add_argument(
         "--source", type=Path, default=REPO / "source", help="folder of lesson notebooks"
     )
     args = parser.parse_args(argv)
     print(
-        "dlcourse demo. The instructor pipeline (`course release/grade/report`) comes with "
-        "the grading-pipeline work; until then this shows the library and runs the lesson "
-        "notebooks in source/."
+        "dlcourse demo: the library and the lesson notebooks on this machine "
+        "(`course demo` then runs the instructor pipeline)."
     )
     args.out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []

@@ -4,6 +4,7 @@
     course collect PATH             bring an LMS zip or a folder of submissions in
     course grade [--lesson L] [--student S] [--jobs N]
                                     autograde everything, in parallel, each sandboxed
+    course demo                     all of it on a demo class, checked
 
 Exit codes: 0 done; 1 the work found problems (they are printed); 2 bad usage or a bad
 course.toml.
@@ -88,6 +89,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="bubblewrap: auto (use it where it works), on (required), off",
     )  # fmt: skip
     grade.set_defaults(handler=cmd_grade)
+
+    demo = commands.add_parser(
+        "demo",
+        help="the whole pipeline on a demo class: release, collect, grade, feedback, report",
+        description=(
+            "On a scratch copy of the course: release, make a demo class (perfect, blank, "
+            "partial and hostile submissions), collect it from a zip, grade it sandboxed, "
+            "write feedback, export and the report; then check every grade is as expected. "
+            "Uses the example course while course.toml lists no lessons."
+        ),
+    )
+    demo.add_argument("--out", type=Path, default=None, help="default: <workspace>/demo")
+    demo.add_argument("--jobs", type=int, default=None, help="parallel graders (default: CPUs)")
+    demo.set_defaults(handler=cmd_demo)
     return parser
 
 
@@ -202,6 +217,14 @@ def cmd_grade(course, args) -> int:
         f"details in {_shown(course.workspace / 'results', course.root)}"
     )
     return EXIT_PROBLEMS if attention else EXIT_OK
+
+
+def cmd_demo(course, args) -> int:
+    from autograder.demo import run_demo
+
+    out = args.out or course.workspace / "demo"
+    course_file = None if args.config == DEFAULT_COURSE_FILE else args.config
+    return run_demo(course_file, out, jobs=args.jobs)
 
 
 def _shown(path: Path | None, root: Path) -> str:

@@ -18,7 +18,7 @@ from autograder.democlass import make_demo_class
 from autograder.grade import grade_all
 from autograder.release import release_lessons
 
-FIXTURE = Path(__file__).parent / "fixtures" / "course"
+FIXTURE = Path(__file__).resolve().parents[2] / "course" / "example"
 
 
 def write_cheater(perfect: Path, target: Path) -> None:

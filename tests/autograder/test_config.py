@@ -9,7 +9,7 @@ import pytest
 from autograder.config import CourseConfigError, load_course, nbgrader_config, parse_course
 
 REPO = Path(__file__).resolve().parents[2]
-FIXTURE = Path(__file__).parent / "fixtures" / "course" / "course" / "course.toml"
+FIXTURE = Path(__file__).resolve().parents[2] / "course" / "example" / "course" / "course.toml"
 
 MINIMAL = {"course": {"id": "c1", "title": "T", "repository": "https://github.com/o/r"}}
 

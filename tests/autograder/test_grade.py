@@ -4,7 +4,6 @@ it earned and a reason; hostile ones are contained and flagged; grading is repea
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -12,7 +11,6 @@ from autograder import cli
 from autograder.grade import grade_all
 from autograder.sandbox import bubblewrap_available
 
-FIXTURE = Path(__file__).parent / "fixtures" / "course"
 AUTOGRADED_POINTS = 4.0  # the fixture's 5 points less its written answer (graded by hand)
 
 # The graded class comes from tests/autograder/conftest.py, made once on one worker.

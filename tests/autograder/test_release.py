@@ -18,7 +18,7 @@ from autograder.release import (
     secret_lines,
 )
 
-FIXTURE = Path(__file__).parent / "fixtures" / "course"
+FIXTURE = Path(__file__).resolve().parents[2] / "course" / "example"
 LESSON = "00_fixture"
 
 
