@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -314,29 +313,59 @@ def _prepare_gradebook(course: Course, lessons: list[Lesson], students: list[str
             gradebook.update_or_create_student(student)
 
 
+# Workers start from a fork server that has imported nbgrader and this module once:
+# each submission still gets a fresh process (that can be killed), without paying the
+# seconds of imports again.
+_PRELOAD = ["autograder.grade", "autograder.integrity", "nbgrader.apps", "nbgrader.api"]
+
+
+def _worker_context():
+    import multiprocessing
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_PRELOAD)
+    return context
+
+
 def _run_worker(course: Course, lesson: Lesson, student: str, sandbox: str) -> SubmissionResult:
     out = course.workspace / "results" / lesson.id / f".{student}.worker.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.unlink(missing_ok=True)
-    command = [
-        sys.executable, "-m", "autograder.grade", "--config", str(course.file),
-        "--lesson", lesson.id, "--student", student, "--sandbox", sandbox, "--out", str(out),
-    ]  # fmt: skip
     started = time.monotonic()
     limit = lesson.limits.notebook_timeout + WORKER_GRACE_S
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=limit, check=False)
-        if out.is_file():
-            result = SubmissionResult(**json.loads(out.read_text()))
-            out.unlink()
-            return result
-        reason = f"the grading worker failed (exit {done.returncode}): {_last_line(done.stderr)}"
-    except subprocess.TimeoutExpired:
+    process = _worker_context().Process(
+        target=_worker, args=(str(course.file), lesson.id, student, sandbox, str(out))
+    )
+    process.start()
+    process.join(limit)
+    if process.is_alive():
+        process.kill()
+        process.join()
         reason = f"the grading worker ran longer than {limit:.0f} s and was stopped"
+    elif out.is_file():
+        result = SubmissionResult(**json.loads(out.read_text()))
+        out.unlink()
+        return result
+    else:
+        reason = f"the grading worker stopped without a result (exit code {process.exitcode})"
     return SubmissionResult(
         lesson.id, student, status="error", reason=reason, max_score=lesson.points,
         score=_score(course, lesson.id, student), seconds=time.monotonic() - started,
     )  # fmt: skip
+
+
+def _worker(config: str, lesson_id: str, student: str, sandbox: str, out: str) -> None:
+    """One submission, in its own process; any failure becomes an "error" result."""
+    course = load_course(config)
+    lesson = course.lesson(lesson_id)
+    try:
+        result = grade_submission(course, lesson, student, sandbox)
+    except Exception as error:  # a bug or a broken gradebook: record it, keep the batch going
+        result = SubmissionResult(
+            lesson_id, student, status="error", max_score=lesson.points,
+            reason=f"grading failed: {type(error).__name__}: {error}"[:500],
+        )  # fmt: skip
+    Path(out).write_text(json.dumps(asdict(result)))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -348,9 +377,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sandbox", choices=["auto", "on", "off"], default="auto")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    course = load_course(args.config)
-    result = grade_submission(course, course.lesson(args.lesson), args.student, args.sandbox)
-    args.out.write_text(json.dumps(asdict(result)))
+    _worker(str(args.config), args.lesson, args.student, args.sandbox, str(args.out))
     return 0
 
 
