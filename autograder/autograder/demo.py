@@ -32,7 +32,7 @@ def run_demo(course_file: Path | None, out: Path, *, jobs: int | None = None) ->
             print("course demo: course.toml lists no lessons yet; using the example course "
                   f"in {EXAMPLE_COURSE_FILE.parents[1]}")  # fmt: skip
             course_file = EXAMPLE_COURSE_FILE
-    course = _scratch_copy(load_course(course_file), out)
+    course = scratch_copy(load_course(course_file), out)
     print(f"course demo: working in {out}")
 
     start = _step(1, "release every lesson")
@@ -125,7 +125,7 @@ def _manual_points(course: Course, lesson_id: str) -> float:
     )
 
 
-def _scratch_copy(course: Course, out: Path) -> Course:
+def scratch_copy(course: Course, out: Path) -> Course:
     """Copy the course definition and source/ into ``out``; load the copy."""
     if out.exists():
         shutil.rmtree(out)

@@ -1,0 +1,139 @@
+"""Grading throughput: `course grade --jobs N` (sandboxed) against plain nbgrader.
+
+    .venv/bin/python benchmarks/grading.py [--jobs 2] [--course course/example/course/course.toml]
+
+Both grade the same submissions, the course's demo class (perfect, blank, partial and
+hostile ones), on separate copies with fresh gradebooks:
+
+* plain: nbgrader's own autograde (its Execute step, no sandbox, no memory or notebook
+  limits), one submission after the other in one process: how an instructor runs
+  `nbgrader autograde` today;
+* course: `course grade --jobs N`, each submission in a bubblewrap sandbox in its own
+  worker process.
+
+Reports wall times and their ratio, the median time per submission, the kernels' peak
+memory, the largest worker process, and which grades differ (by design, a submission
+stopped by a limit loses points that plain nbgrader gives it). Measured, not asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE = REPO / "course" / "example" / "course" / "course.toml"
+
+PLAIN = """
+import json, sys, time
+from autograder.config import load_course, nbgrader_api
+from nbgrader.api import Gradebook
+course = load_course(sys.argv[1])
+api = nbgrader_api(course)
+times, scores = {}, {}
+for student in sys.argv[2:]:
+    for lesson in course.lessons:
+        start = time.perf_counter()
+        api.autograde(lesson.id, student, force=True, create=True)
+        times[f"{lesson.id}/{student}"] = time.perf_counter() - start
+with Gradebook(course.gradebook_url) as gradebook:
+    for lesson in course.lessons:
+        for student in sys.argv[2:]:
+            try:
+                score = gradebook.find_submission(lesson.id, student).score
+            except Exception:
+                score = None
+            scores[f"{lesson.id}/{student}"] = score
+print(json.dumps({"times": times, "scores": scores}))
+"""
+
+
+def prepare(course_file: Path, root: Path) -> tuple[Path, list[str]]:
+    """A released copy of the course with its demo class submitted; returns course.toml."""
+    from autograder.config import load_course
+    from autograder.demo import scratch_copy
+    from autograder.democlass import make_demo_class
+    from autograder.release import release_lessons
+
+    course = scratch_copy(load_course(course_file), root)
+    assert all(r.ok for r in release_lessons(course, course.lessons, run=False))
+    students: set[str] = set()
+    for lesson in course.lessons:
+        students |= set(make_demo_class(course, lesson, course.workspace / "submitted"))
+    return course.file, sorted(students)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--course", type=Path, default=EXAMPLE)
+    args = parser.parse_args()
+
+    base = Path(tempfile.mkdtemp(prefix="grading-bench-", dir="/var/tmp"))
+    try:
+        plain_file, students = prepare(args.course, base / "plain")
+        ours_file, _ = prepare(args.course, base / "course")
+        n = len(students)
+        print(f"{n} submissions per lesson, {os.cpu_count()} CPUs, jobs={args.jobs}\n")
+
+        start = time.perf_counter()
+        plain = subprocess.run(
+            [sys.executable, "-c", PLAIN, str(plain_file), *students],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        plain_wall = time.perf_counter() - start
+        plain_data = json.loads(plain.stdout.strip().splitlines()[-1])
+
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "autograder.cli", "--config", str(ours_file), "grade",
+             "--jobs", str(args.jobs)],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        ours_wall = time.perf_counter() - start
+        largest_worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+        results = [
+            json.loads(p.read_text())
+            for p in sorted((ours_file.parents[1] / "workspace" / "results").glob("*/*.json"))
+        ]
+        ours_scores = {f"{r['lesson']}/{r['student']}": r["score"] for r in results}
+        differ = sorted(
+            key for key in ours_scores if (plain_data["scores"].get(key) or 0) != ours_scores[key]
+        )
+        peaks = [r["peak_memory_mb"] for r in results if r["peak_memory_mb"]]
+        sandboxed = sum(r["sandboxed"] for r in results)
+
+        print("| what | plain nbgrader, sequential | course grade |")
+        print("| --- | ---: | ---: |")
+        print(f"| wall time, {n} submissions | {plain_wall:.1f} s | {ours_wall:.1f} s |")
+        print(f"| speed-up | 1.00x | {plain_wall / ours_wall:.2f}x |")
+        plain_median = statistics.median(plain_data["times"].values())
+        ours_median = statistics.median(r["seconds"] for r in results)
+        print(f"| median time per submission | {plain_median:.1f} s | {ours_median:.1f} s |")
+        print(f"| sandboxed | 0 | {sandboxed} of {len(results)} |")
+        if peaks:
+            print(f"| kernel peak memory, median / max | - | {statistics.median(peaks):.0f} / "
+                  f"{max(peaks):.0f} MB |")  # fmt: skip
+        print(f"| largest process (ru_maxrss) | - | {largest_worker_mb:.0f} MB |")
+        same = len(ours_scores) - len(differ)
+        print(f"\nsame grade: {same} of {len(ours_scores)}")
+        for key in differ:
+            reason = next(r["reason"] for r in results if f"{r['lesson']}/{r['student']}" == key)
+            print(f"  differs: {key}: plain {plain_data['scores'].get(key)}, course "
+                  f"{ours_scores[key]} ({reason or 'see results'})")  # fmt: skip
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
