@@ -7,6 +7,9 @@ Modules, one concern each:
 - ``collect``: submissions from an LMS zip or a folder into the workspace;
 - ``sandbox``: runs one notebook in a bubblewrap sandbox under time, memory and output limits;
 - ``integrity``: scans a submission's own cells for tampering;
+- ``grade``: nbgrader's autograde with the sandboxed execute step, in parallel;
+- ``feedback``, ``export``, ``report``: what students, spreadsheets and instructors read;
+- ``democlass``, ``demo``: a demo class made from a lesson, and the whole pipeline on it;
 - ``cli``: the ``course`` command.
 """
 

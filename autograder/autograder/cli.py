@@ -4,6 +4,7 @@
     course collect PATH             bring an LMS zip or a folder of submissions in
     course grade [--lesson L] [--student S] [--jobs N]
                                     autograde everything, in parallel, each sandboxed
+    course report                   one HTML page with plots for the instructor
     course demo                     all of it on a demo class, checked
 
 Exit codes: 0 done; 1 the work found problems (they are printed); 2 bad usage or a bad
@@ -89,6 +90,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="bubblewrap: auto (use it where it works), on (required), off",
     )  # fmt: skip
     grade.set_defaults(handler=cmd_grade)
+
+    report = commands.add_parser(
+        "report",
+        help="write one self-contained HTML page on how grading went",
+        description=(
+            "Summarise `course grade`'s results and the gradebook in one HTML page (plots "
+            "embedded, nothing to download): scores per lesson, pass rate per test, time "
+            "and memory per submission, the flagged submissions a person must review and "
+            "the submissions with problems."
+        ),
+    )
+    report.add_argument(
+        "--out", type=Path, default=None,
+        help="where to write the page (default: <workspace>/report/index.html)",
+    )  # fmt: skip
+    report.set_defaults(handler=cmd_report)
 
     demo = commands.add_parser(
         "demo",
@@ -217,6 +234,37 @@ def cmd_grade(course, args) -> int:
         f"details in {_shown(course.workspace / 'results', course.root)}"
     )
     return EXIT_PROBLEMS if attention else EXIT_OK
+
+
+def cmd_report(course, args) -> int:
+    from autograder.report import report_data, write_report
+
+    data = report_data(course)
+    try:
+        path = write_report(course, args.out, data=data)
+    except OSError as error:
+        print(f"course report: cannot write the page: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    for warning in data["warnings"]:
+        print(f"warning: {warning}")
+    shown = _shown(path, course.root)
+    if data["empty"]:
+        print(f"course report: nothing graded yet; wrote {shown}")
+        return EXIT_OK
+    box = data["sandbox"]
+    if box["mode"] in ("some", "none"):
+        print(
+            f"WARNING: {box['executed'] - box['sandboxed']} of {box['executed']} notebooks "
+            "ran WITHOUT the sandbox (see the report)"
+        )
+    counts = data["counts"]
+    print(
+        f"course report: {data['n_students']} students; {counts['graded']} graded, "
+        f"{counts['missing']} missing, {counts['invalid']} invalid, {counts['error']} error; "
+        f"{data['flagged']} flagged for review, {len(data['problems'])} with problems; "
+        f"wrote {shown}"
+    )
+    return EXIT_PROBLEMS if data["warnings"] else EXIT_OK
 
 
 def cmd_demo(course, args) -> int:
