@@ -4,6 +4,8 @@
     course collect PATH             bring an LMS zip or a folder of submissions in
     course grade [--lesson L] [--student S] [--jobs N]
                                     autograde everything, in parallel, each sandboxed
+    course feedback                 one HTML page per student and lesson
+    course export                   grades.csv and cells.csv
     course report                   one HTML page with plots for the instructor
     course demo                     all of it on a demo class, checked
 
@@ -90,6 +92,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="bubblewrap: auto (use it where it works), on (required), off",
     )  # fmt: skip
     grade.set_defaults(handler=cmd_grade)
+
+    feedback = commands.add_parser(
+        "feedback",
+        help="one HTML page per student and lesson, safe to hand out",
+        description=(
+            "Write <workspace>/feedback/<student>/<lesson>.html: each test's name, points "
+            "and a message meant for the student; never a hidden test's source, a "
+            "traceback or a test cell's output."
+        ),
+    )
+    feedback.add_argument("--lesson", action="append", metavar="L", help="only this lesson")
+    feedback.add_argument("--student", action="append", metavar="S", help="only this student")
+    feedback.set_defaults(handler=cmd_feedback)
+
+    export = commands.add_parser(
+        "export",
+        help="grades.csv (student x lesson) and cells.csv (every graded cell)",
+        description="Export the gradebook, manual scores included, as two CSV files.",
+    )
+    export.add_argument("--out", type=Path, default=None, help="default: <workspace>/export")
+    export.set_defaults(handler=cmd_export)
 
     report = commands.add_parser(
         "report",
@@ -234,6 +257,25 @@ def cmd_grade(course, args) -> int:
         f"details in {_shown(course.workspace / 'results', course.root)}"
     )
     return EXIT_PROBLEMS if attention else EXIT_OK
+
+
+def cmd_feedback(course, args) -> int:
+    from autograder.feedback import write_feedback
+
+    lessons = course.select(args.lesson)
+    pages = write_feedback(course, lessons, args.student)
+    where = _shown(course.workspace / "feedback", course.root)
+    print(f"course feedback: {len(pages)} pages in {where}")
+    return EXIT_OK
+
+
+def cmd_export(course, args) -> int:
+    from autograder.export import export_grades
+
+    out = args.out or course.workspace / "export"
+    grades, cells = export_grades(course, out)
+    print(f"course export: {_shown(grades, course.root)} and {_shown(cells, course.root)}")
+    return EXIT_OK
 
 
 def cmd_report(course, args) -> int:

@@ -1,0 +1,588 @@
+"""`course feedback`: one self-contained HTML page per student and lesson, safe to hand out.
+
+``<workspace>/feedback/<student>/<lesson>.html`` shows the lesson, the total (with the
+points still to be graded by hand), how grading went in plain words, and a table of
+every graded cell: its name (the grade_id), the points, and a message.
+
+nbgrader's own feedback is not used: it is the executed notebook, and the executed
+notebook holds the hidden tests' source (nbgrader puts it back before running) and
+their tracebacks. A page here is built from the gradebook, ``course grade``'s results
+and, for a failed autograded test, only the exception name and message (``ename:
+evalue``) of the test cell's error output, ANSI codes stripped, cut to
+``MESSAGE_CHARS``. Never a traceback, never a cell's source, never a test cell's other
+outputs (a student's code can print the hidden tests into them).
+
+Student-controlled text can still quote a hidden test (an exception message raised by
+the student's function, an ``assert`` that shows its line). So every message is checked
+against the hidden-test lines of the instructor's notebook (``HiddenTests``), and the
+finished page is checked again before it is written; a message that quotes one becomes
+"a hidden test failed". A page that still quotes one is not written
+(``FeedbackLeakError``). Integrity findings are for the instructor and never appear.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+
+import jinja2
+import nbformat
+
+from autograder.config import Course, Lesson
+from autograder.export import (
+    CellGrade,
+    LessonGrades,
+    graded_lessons,
+    known_students,
+    open_gradebook,
+    read_lesson,
+)
+
+HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+MIN_HIDDEN_LINE = 12  # shorter lines are too common to give a test away
+MESSAGE_CHARS = 500
+ENAME_CHARS = 80
+HIDDEN_TEST_FAILED = "a hidden test failed"
+NO_MESSAGE = "a hidden test failed (no message)"
+WITHHELD = "(withheld: it quoted a hidden test)"
+PENDING = "to be graded by your instructor"
+
+# The errors the sandbox writes into cells when it stops a notebook (autograder.sandbox).
+_STOPPED_HERE = {"NotebookTimeout", "MemoryLimit", "OutputLimit", "KernelDied"}
+_ANSI = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC: titles, hyperlinks
+    r"|\x1b[@-Z\\-_]?"  # any other escape, or a lone ESC
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_TRACEBACK_LINE = re.compile(r"^\s*(File \"|Traceback \(most recent call last\))")
+_WHERE = r"cell \d+(?: \([^()]*\))?"
+
+
+class FeedbackLeakError(RuntimeError):
+    """A finished page still quoted a hidden test; it was not written."""
+
+
+# --------------------------------------------------------------------------- the guard
+
+
+def hidden_test_lines(notebook: nbformat.NotebookNode) -> set[str]:
+    """Every line between ``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS`` in the
+    notebook, stripped, at least ``MIN_HIDDEN_LINE`` characters long."""
+    lines: set[str] = set()
+    for cell in notebook.cells:
+        inside = False
+        for line in cell.source.splitlines():
+            stripped = line.strip()
+            if stripped.startswith(HIDDEN_BEGIN):
+                inside = True
+            elif stripped.startswith(HIDDEN_END):
+                inside = False
+            elif inside and len(stripped) >= MIN_HIDDEN_LINE:
+                lines.add(stripped)
+    return lines
+
+
+class HiddenTests:
+    """Finds hidden-test lines in text: HTML entities decoded, whitespace ignored (so a
+    reflowed or re-indented quote is still found)."""
+
+    def __init__(self, lines: Iterable[str]):
+        self.lines = sorted({_squeeze(line) for line in lines if _squeeze(line)})
+
+    @classmethod
+    def of_lesson(cls, course: Course, lesson: Lesson) -> HiddenTests:
+        """The hidden tests of every instructor notebook of the lesson. No notebook there
+        is an error: without it nothing could be checked."""
+        folder = course.source / lesson.id
+        paths = sorted(folder.glob("*.ipynb")) if folder.is_dir() else []
+        if not paths:
+            raise FileNotFoundError(
+                f"no instructor notebook in {folder}: cannot check the feedback of "
+                f"{lesson.id} for hidden tests"
+            )
+        lines: set[str] = set()
+        for path in paths:
+            lines |= hidden_test_lines(nbformat.read(path, as_version=4))
+        return cls(lines)
+
+    def quoted_in(self, text: str | None) -> bool:
+        if not text or not self.lines:
+            return False
+        forms = {_squeeze(html.unescape(text))}
+        if "<" in text:  # a page: also with its tags taken out
+            forms.add(_squeeze(html.unescape(re.sub(r"<[^>]*>", "", text))))
+        return any(line in form for form in forms for line in self.lines)
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+# --------------------------------------------------------------------------- messages
+
+
+def clean_text(text: str, limit: int = MESSAGE_CHARS) -> str:
+    """Text from a notebook made presentable: ANSI codes and control characters out,
+    anything that looks like a traceback cut off, at most ``limit`` characters."""
+    text = _CONTROL.sub("", _ANSI.sub("", text.replace("\r\n", "\n").replace("\t", "    ")))
+    kept = []
+    for line in text.split("\n"):
+        if _TRACEBACK_LINE.match(line):
+            break
+        kept.append(line.rstrip())
+    text = "\n".join(kept).strip()
+    if len(text) > limit:
+        text = text[:limit].rstrip() + " …"
+    return text
+
+
+def error_message(ename: str, evalue: str) -> str:
+    """What a student sees of a test's error: ``ename: evalue``, cleaned and cut."""
+    name = clean_text(ename or "", ENAME_CHARS) or "Error"
+    value = clean_text(evalue or "", MESSAGE_CHARS)
+    if not value:
+        if name == "AssertionError":
+            return NO_MESSAGE
+        if name == "NotImplementedError":
+            return f"{name} (an answer still has the stub `raise NotImplementedError()`)"
+        return name
+    return clean_text(f"{name}: {value}", MESSAGE_CHARS)
+
+
+def _first_error(cell: nbformat.NotebookNode | None) -> nbformat.NotebookNode | None:
+    if cell is None:
+        return None
+    return next((o for o in cell.get("outputs", []) if o.get("output_type") == "error"), None)
+
+
+NOT_FOUND = "no result: this test's cell was not found in your notebook"
+NOT_RUN = "not run: your notebook was stopped before this test (see above)"
+STOPPED_HERE = "your notebook was stopped while this test ran (see above)"
+GRADED_BY_HAND = "graded by your instructor"
+# Messages made here with nothing of the student's in them.
+_FIXED_MESSAGES = {
+    "passed", "partly passed", "did not pass", PENDING, NOT_FOUND, NOT_RUN, STOPPED_HERE,
+    GRADED_BY_HAND, HIDDEN_TEST_FAILED, NO_MESSAGE,
+}  # fmt: skip
+
+
+def _test_message(grade: CellGrade, cell: nbformat.NotebookNode | None, found: bool) -> str:
+    """The message of an autograded test cell (without its points)."""
+    earned = grade.score - (grade.extra_credit or 0.0)
+    full = earned >= grade.max_score > 0
+    if grade.auto_score is None and grade.manual_score is None:
+        if not found:
+            return NOT_FOUND
+        return PENDING
+    error = _first_error(cell)
+    if error is not None and not full:
+        ename, evalue = str(error.get("ename", "")), str(error.get("evalue", ""))
+        if ename == "NotRun":
+            message = NOT_RUN
+        elif ename in _STOPPED_HERE:
+            message = STOPPED_HERE
+        else:
+            message = error_message(ename, evalue)
+    elif full:
+        message = "passed"
+    elif earned > 0:
+        message = "partly passed"
+    else:
+        message = "did not pass"
+    if grade.manual_score is not None and grade.manual_score != grade.auto_score:
+        message += " (points set by your instructor)"
+    return message
+
+
+# --------------------------------------------------------------------------- status in words
+
+
+def status_words(grades: LessonGrades, lesson: Lesson) -> str:
+    """How grading went, in plain words for the student."""
+    if grades.missing:
+        return "No submission was received for this lesson, so there is nothing to grade."
+    if grades.status == "invalid":
+        return (
+            "The file you handed in could not be opened as a Jupyter notebook, so it was "
+            "graded as an unanswered copy of the lesson. Hand in the .ipynb file that "
+            "Jupyter or Colab saved (File > Download > .ipynb)."
+        )
+    if grades.status == "error":
+        return (
+            "Something went wrong on our side while grading your notebook; your "
+            "instructor will look into it. The points below may be incomplete."
+        )
+    reason, limits = grades.reason, lesson.limits
+    where = re.search(rf"\bin ({_WHERE})", reason)
+    at = f" at {where.group(1)}" if where else ""
+    after = "; the cells after it did not run, so their tests score 0."
+    execution = grades.execution
+    if execution == "notebook_timeout":
+        seconds = _number_in(reason, r"after ([\d.]+) s", limits.notebook_timeout)
+        return f"Your notebook ran past its time limit ({seconds} s for the whole " \
+               f"notebook) and was stopped{at}{after}"  # fmt: skip
+    if execution == "memory":
+        mb = _number_in(reason, r"more than ([\d.]+) MB", limits.memory_mb)
+        return f"Your notebook used more than {mb} MB of memory and was stopped{at}{after}"
+    if execution == "output_limit":
+        mb = _number_in(reason, r"passed ([\d.]+) MB", limits.output_mb)
+        return f"Your notebook printed more than {mb} MB of output and was stopped{at}{after}"
+    if execution == "kernel_died":
+        stuck = re.match(rf"({_WHERE}) ran longer than ([\d.]+) s, ignored the interrupt", reason)
+        if stuck:
+            return (
+                f"{stuck.group(1).capitalize()} ran longer than its {stuck.group(2)} s limit "
+                f"and could not be interrupted, so your notebook was stopped there{after}"
+            )
+        if reason.startswith("the execution failed"):
+            return f"Running your notebook failed{at}{after}"
+        return f"Your notebook's Python kernel stopped (it crashed or exited){at}{after}"
+    if execution == "invalid":
+        return "Your notebook could not be run at all, so none of its tests passed."
+    return "Your notebook ran to the end; each test's result is below."
+
+
+def _number_in(text: str, pattern: str, default: float) -> str:
+    found = re.search(pattern, text)
+    return found.group(1) if found else f"{default:g}"
+
+
+def _cell_notes(notebook: nbformat.NotebookNode | None) -> list[str]:
+    """A note for each of the student's own cells that the sandbox interrupted."""
+    notes = []
+    pattern = re.compile(r"the cell ran longer than ([\d.]+) s and was interrupted")
+    for index, cell in enumerate(notebook.cells if notebook is not None else []):
+        nbgrader = cell.metadata.get("nbgrader", {})
+        error = _first_error(cell) if cell.cell_type == "code" else None
+        if nbgrader.get("grade") or error is None or error.get("ename") != "CellTimeoutError":
+            continue
+        match = pattern.fullmatch(str(error.get("evalue", "")))
+        if match:
+            name = nbgrader.get("grade_id")
+            where = f"Cell {index + 1}" + (f" ({name})" if name else "")
+            notes.append(
+                f"{where} ran longer than {match.group(1)} s and was interrupted, so "
+                "what it should have defined was missing in the cells after it."
+            )
+    return notes
+
+
+# --------------------------------------------------------------------------- the page
+
+
+@dataclass
+class Row:
+    name: str
+    points: str
+    state: str  # pass, partial, fail, pending, info
+    message: str
+    comment: str = ""
+
+    @property
+    def mark(self) -> str:
+        return {"pass": "✓", "fail": "✗", "partial": "◐", "pending": "…"}.get(self.state, "")
+
+
+@dataclass
+class Page:
+    course_title: str
+    lesson_id: str
+    lesson_title: str
+    student: str
+    missing: bool
+    score: str
+    max_score: str
+    pending: str = ""  # "1 point still to be graded by your instructor"
+    status: str = ""
+    status_state: str = "ok"
+    notes: list[str] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    comments: list[Row] = field(default_factory=list)
+
+
+def build_page(
+    course: Course,
+    lesson: Lesson,
+    grades: LessonGrades,
+    notebook: nbformat.NotebookNode | None,
+) -> Page:
+    """The page's content (not yet checked for hidden tests): from the gradebook snapshot
+    and the autograded notebook (only its test cells' first error, and sandbox notes)."""
+    page = Page(
+        course_title=course.title,
+        lesson_id=lesson.id,
+        lesson_title=lesson.title,
+        student=grades.student,
+        missing=grades.missing,
+        score="–" if grades.score is None else _points(grades.score),
+        max_score=_points(grades.max_score),
+        status=status_words(grades, lesson),
+    )
+    if grades.missing:
+        page.status_state = "bad"
+        return page
+    stopped = grades.execution not in ("", "ok") or grades.status != "graded"
+    page.status_state = "bad" if stopped else "ok"
+    page.notes = _cell_notes(notebook)
+
+    cells = _cells_by_grade_id(notebook)
+    pending = 0.0
+    for grade in grades.cells:
+        extra = f" (+{_points(grade.extra_credit)} extra)" if grade.extra_credit else ""
+        earned = grade.score - (grade.extra_credit or 0.0)  # nbgrader's score includes it
+        if grade.manual:
+            if grade.manual_score is None:
+                pending += grade.max_score
+                row = Row(grade.name, f"– / {_points(grade.max_score)}", "pending", PENDING)
+            else:
+                row = Row(
+                    grade.name,
+                    f"{_points(earned)} / {_points(grade.max_score)}{extra}",
+                    _state(earned, grade.max_score),
+                    GRADED_BY_HAND,
+                )
+        else:
+            cell = cells.get(grade.name)
+            message = _test_message(grade, cell, found=grade.name in cells)
+            if message == PENDING:
+                pending += grade.max_score
+                row = Row(grade.name, f"– / {_points(grade.max_score)}", "pending", message)
+            else:
+                row = Row(
+                    grade.name,
+                    f"{_points(earned)} / {_points(grade.max_score)}{extra}",
+                    _state(earned, grade.max_score),
+                    message,
+                )
+        row.comment = grade.comment or ""
+        page.rows.append(row)
+    page.comments = [
+        Row(name, "", "info", "", comment) for name, comment in grades.other_comments.items()
+    ]
+    if pending:
+        unit = "point" if pending == 1 else "points"
+        page.pending = f"{_points(pending)} {unit} still {PENDING}"
+    return page
+
+
+def _cells_by_grade_id(notebook: nbformat.NotebookNode | None) -> dict[str, nbformat.NotebookNode]:
+    cells: dict[str, nbformat.NotebookNode] = {}
+    for cell in notebook.cells if notebook is not None else []:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id and grade_id not in cells:
+            cells[grade_id] = cell
+    return cells
+
+
+def _state(score: float, max_score: float) -> str:
+    if max_score > 0 and score >= max_score:
+        return "pass"
+    return "partial" if score > 0 else "fail"
+
+
+def _points(value: float) -> str:
+    return f"{value:.4g}"
+
+
+def guard_page(page: Page, hidden: HiddenTests) -> Page:
+    """The page with every text that quotes a hidden test replaced."""
+    page = replace(page, rows=[replace(r) for r in page.rows],
+                   comments=[replace(r) for r in page.comments])  # fmt: skip
+    for row in page.rows:
+        if hidden.quoted_in(row.message):
+            row.message = HIDDEN_TEST_FAILED
+            row.state = "fail" if row.state == "pass" else row.state
+        if hidden.quoted_in(row.comment):
+            row.comment = WITHHELD
+    for row in page.comments:
+        if hidden.quoted_in(row.comment):
+            row.comment = WITHHELD
+    if hidden.quoted_in(page.status):
+        page.status = "Your notebook was graded; each test's result is below."
+    page.notes = [WITHHELD if hidden.quoted_in(note) else note for note in page.notes]
+    return page
+
+
+def render_page(page: Page, hidden: HiddenTests) -> str:
+    """The page as HTML, checked: texts quoting a hidden test are replaced, and the
+    finished HTML is scanned again. Raises FeedbackLeakError if it still quotes one."""
+    guarded = guard_page(page, hidden)
+    text = _template().render(page=guarded)
+    if hidden.quoted_in(text):
+        # Something not checked field by field (a title, a cell name?): keep the points,
+        # drop every free text.
+        for row in guarded.rows + guarded.comments:
+            if row.message and row.message not in _FIXED_MESSAGES:
+                row.message = "passed" if row.state == "pass" else HIDDEN_TEST_FAILED
+            row.comment = WITHHELD if row.comment else ""
+        guarded.notes, guarded.status = [], "Your notebook was graded."
+        text = _template().render(page=guarded)
+        if hidden.quoted_in(text):
+            raise FeedbackLeakError(
+                f"the feedback of {page.student} for {page.lesson_id} quotes a hidden test; "
+                "it was not written"
+            )
+    return text
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def feedback_path(course: Course, student: str, lesson_id: str) -> Path:
+    return course.workspace / "feedback" / student / f"{lesson_id}.html"
+
+
+def write_feedback(
+    course: Course,
+    lessons: Iterable[Lesson | str] | None = None,
+    students: Iterable[str] | None = None,
+) -> list[Path]:
+    """Write ``<workspace>/feedback/<student>/<lesson>.html`` for each student and lesson.
+
+    Lessons (Lesson objects or ids; default: all) are taken in the course's order, and
+    only those graded so far (in the gradebook or with results). Students default to
+    everyone in the gradebook plus everyone with a results file; a student with no
+    submission gets a page that says so. Returns the pages written, in order.
+    """
+    chosen = None
+    if lessons is not None:
+        chosen = course.select([x if isinstance(x, str) else x.id for x in lessons])
+    written = []
+    with open_gradebook(course) as gradebook:
+        lesson_list = graded_lessons(course, gradebook, chosen)
+        student_list = sorted(set(students)) if students is not None else None
+        if student_list is None:
+            student_list = known_students(course, gradebook)
+        for student in student_list:
+            if not student or "/" in student or "\\" in student or student.startswith("."):
+                raise ValueError(f"bad student id {student!r}")
+        for lesson in lesson_list:
+            hidden = HiddenTests.of_lesson(course, lesson)
+            for student in student_list:
+                grades = read_lesson(course, gradebook, lesson, student)
+                notebook = None if grades.missing else _autograded(course, lesson, student)
+                text = render_page(build_page(course, lesson, grades, notebook), hidden)
+                path = feedback_path(course, student, lesson.id)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+                written.append(path)
+    return sorted(written)
+
+
+def _autograded(course: Course, lesson: Lesson, student: str) -> nbformat.NotebookNode | None:
+    path = course.workspace / "autograded" / student / lesson.id / f"{lesson.id}.ipynb"
+    try:
+        return nbformat.read(path, as_version=4)
+    except Exception:  # absent or unreadable: the page shows the points without messages
+        return None
+
+
+@cache
+def _template() -> jinja2.Template:
+    environment = jinja2.Environment(
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True
+    )
+    return environment.from_string(TEMPLATE)
+
+
+TEMPLATE = """\
+<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ page.lesson_id }} {{ page.lesson_title }}: feedback for {{ page.student }}</title>
+<style>
+  body { margin: 0; background: #f4f5f7; color: #1f2328;
+         font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+  main { max-width: 860px; margin: 2rem auto; padding: 2rem; background: #fff;
+         border-radius: 10px; box-shadow: 0 1px 4px rgba(0, 0, 0, .08); }
+  .course { margin: 0; color: #656d76; font-size: .9rem; text-transform: uppercase;
+            letter-spacing: .04em; }
+  h1 { margin: .2rem 0 .2rem; font-size: 1.6rem; }
+  h2 { font-size: 1.1rem; margin: 2rem 0 .6rem; }
+  .student { margin: 0 0 1.5rem; color: #656d76; }
+  .total { display: flex; align-items: baseline; gap: 1rem; flex-wrap: wrap;
+           padding: 1rem 1.2rem; border-radius: 8px; background: #f6f8fa; }
+  .total .score { font-size: 2rem; font-weight: 700; }
+  .total .pending { color: #7d4e00; }
+  .status { margin: 1rem 0; padding: .8rem 1rem; border-left: 4px solid #1a7f37;
+            background: #eef9f0; border-radius: 4px; }
+  .status.bad { border-color: #cf222e; background: #fff1f0; }
+  .status ul { margin: .4rem 0 0; padding-left: 1.2rem; }
+  table { width: 100%; border-collapse: collapse; margin-top: .5rem; }
+  th, td { text-align: left; vertical-align: top; padding: .55rem .6rem;
+           border-bottom: 1px solid #d8dee4; }
+  th { font-size: .85rem; color: #656d76; font-weight: 600; }
+  td.points { white-space: nowrap; font-variant-numeric: tabular-nums; font-weight: 600; }
+  td.mark { width: 1.5rem; font-weight: 700; }
+  tr.pass .mark, tr.pass .points { color: #1a7f37; }
+  tr.fail .mark, tr.fail .points { color: #cf222e; }
+  tr.partial .mark, tr.partial .points { color: #9a6700; }
+  tr.pending .mark, tr.pending .points { color: #656d76; }
+  code { font: .9rem ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+  .message { white-space: pre-wrap; overflow-wrap: anywhere;
+             font: .9rem ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+  tr.pending .message { font-family: inherit; font-style: italic; color: #656d76; }
+  .comment { margin-top: .4rem; padding: .4rem .6rem; background: #ddf4ff;
+             border-radius: 4px; white-space: pre-wrap; overflow-wrap: anywhere; }
+  .comment .who { font-weight: 600; }
+</style>
+</head>
+<body>
+<main>
+  <p class="course">{{ page.course_title }}</p>
+  <h1>{{ page.lesson_id }} · {{ page.lesson_title }}</h1>
+  <p class="student">Feedback for <strong>{{ page.student }}</strong></p>
+{% if page.missing %}
+  <div class="total"><span class="score">– / {{ page.max_score }}</span></div>
+  <div class="status bad"><strong>No submission received.</strong> {{ page.status }}</div>
+{% else %}
+  <div class="total">
+    <span class="score">{{ page.score }} / {{ page.max_score }}</span>
+    {% if page.pending %}<span class="pending">({{ page.pending }})</span>{% endif %}
+  </div>
+  <div class="status {{ page.status_state }}">
+    {{ page.status }}
+    {% if page.notes %}
+    <ul>
+    {% for note in page.notes %}
+      <li>{{ note }}</li>
+    {% endfor %}
+    </ul>
+    {% endif %}
+  </div>
+  <h2>Tests and answers</h2>
+  <table>
+    <thead><tr><th></th><th>Test</th><th>Points</th><th>Result</th></tr></thead>
+    <tbody>
+    {% for row in page.rows %}
+      <tr class="{{ row.state }}">
+        <td class="mark">{{ row.mark }}</td>
+        <td><code>{{ row.name }}</code></td>
+        <td class="points">{{ row.points }}</td>
+        <td><div class="message">{{ row.message }}</div>
+          {% if row.comment %}
+          <div class="comment"><span class="who">Your instructor:</span> {{ row.comment }}</div>
+          {% endif %}
+        </td>
+      </tr>
+    {% endfor %}
+    </tbody>
+  </table>
+  {% if page.comments %}
+  <h2>Comments from your instructor</h2>
+  {% for row in page.comments %}
+  <div class="comment"><span class="who"><code>{{ row.name }}</code>:</span> {{ row.comment }}</div>
+  {% endfor %}
+  {% endif %}
+{% endif %}
+</main>
+</body>
+</html>
+"""
