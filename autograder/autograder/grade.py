@@ -356,6 +356,12 @@ def _run_worker(course: Course, lesson: Lesson, student: str, sandbox: str) -> S
 
 def _worker(config: str, lesson_id: str, student: str, sandbox: str, out: str) -> None:
     """One submission, in its own process; any failure becomes an "error" result."""
+    import warnings
+
+    # nbgrader's gradebook code trips SQLAlchemy's autoflush warnings on every submission;
+    # they say nothing about the submission and bury what does on the instructor's terminal.
+    warnings.filterwarnings("ignore", module="nbgrader")
+    warnings.filterwarnings("ignore", message=".*not in session.*")
     course = load_course(config)
     lesson = course.lesson(lesson_id)
     try:

@@ -1,0 +1,22 @@
+"""`course demo` (what `make demo` runs) goes from release to report and checks itself."""
+
+from __future__ import annotations
+
+import pytest
+
+from autograder import cli
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("course_demo")]
+
+
+def test_course_demo_runs_to_the_end(tmp_path, capsys):
+    out = tmp_path / "demo"
+    assert cli.main(["demo", "--out", str(out), "--jobs", "2"]) == cli.EXIT_OK
+    printed = capsys.readouterr().out
+    assert "using the example course" in printed
+    for step in range(1, 6):
+        assert f"[{step}/5]" in printed
+    assert "course demo: every demo submission was graded as expected" in printed
+    assert (out / "workspace" / "report" / "index.html").is_file()
+    assert (out / "workspace" / "export" / "grades.csv").is_file()
+    assert len(list((out / "workspace" / "feedback").glob("*/*.html"))) == 13
