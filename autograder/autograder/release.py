@@ -28,6 +28,7 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import nbformat
@@ -247,15 +248,25 @@ def points_problems(source: nbformat.NotebookNode, lesson: Lesson) -> list[str]:
 # --------------------------------------------------------------------------- running
 
 
+def _run_copy(
+    path: Path, lesson: Lesson, label: str
+) -> tuple[nbformat.NotebookNode, Any, list[str]]:
+    """Run a copy of the notebook's folder (the instructor's files are trusted: no
+    sandbox); the executed notebook, the run's outcome, and a problem if it stopped."""
+    notebook = nbformat.read(path, as_version=4)
+    with tempfile.TemporaryDirectory(prefix=f"release-{lesson.id}-") as tmp:
+        workdir = Path(tmp) / lesson.id
+        shutil.copytree(path.parent, workdir, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        executed, outcome = execute_notebook(notebook, workdir, lesson.limits, sandbox=False)
+    stopped = [f"{label}: {outcome.reason}"] if outcome.status != "ok" else []
+    return executed, outcome, stopped
+
+
 def _run_instructor_copy(
     course: Course, lesson: Lesson, source_path: Path, result: LessonRelease
 ) -> list[str]:
-    notebook = nbformat.read(source_path, as_version=4)
-    executed, outcome = _execute_copy(source_path.parent, notebook, lesson)
+    executed, outcome, problems = _run_copy(source_path, lesson, "instructor copy")
     result.instructor_seconds = outcome.seconds
-    problems = []
-    if outcome.status != "ok":
-        problems.append(f"instructor copy: {outcome.reason}")
     for index, cell in enumerate(executed.cells):
         error = _error(cell)
         if error:
@@ -269,12 +280,8 @@ def _run_instructor_copy(
 def _run_student_copy(
     course: Course, lesson: Lesson, release_path: Path, result: LessonRelease
 ) -> list[str]:
-    notebook = nbformat.read(release_path, as_version=4)
-    executed, outcome = _execute_copy(release_path.parent, notebook, lesson)
+    executed, outcome, problems = _run_copy(release_path, lesson, "student copy")
     result.student_seconds = outcome.seconds
-    problems = []
-    if outcome.status != "ok":
-        problems.append(f"student copy: {outcome.reason}")
     for index, cell in enumerate(executed.cells):
         error = _error(cell)
         name = f"cell {index} ({_cell_name(cell)})"
@@ -295,14 +302,6 @@ def _run_student_copy(
                 f"{' or '.join(CLEAN_FAILURES)}: {error[1][:200]}"
             )
     return problems
-
-
-def _execute_copy(folder: Path, notebook: nbformat.NotebookNode, lesson: Lesson):
-    """Run a copy of the lesson folder; the instructor's files are trusted, so no sandbox."""
-    with tempfile.TemporaryDirectory(prefix=f"release-{lesson.id}-") as tmp:
-        workdir = Path(tmp) / lesson.id
-        shutil.copytree(folder, workdir, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-        return execute_notebook(notebook, workdir, lesson.limits, sandbox=False)
 
 
 def _error(cell: nbformat.NotebookNode) -> tuple[str, str] | None:
