@@ -114,7 +114,7 @@ def notebook_problems(path: Path) -> list[str]:
 def committed_notebooks() -> list[Path]:
     return sorted(
         path
-        for folder in ("source", "release")
+        for folder in ("source", "release", "course")
         for path in (REPO / folder).rglob("*.ipynb")
         if ".ipynb_checkpoints" not in path.parts
     )
