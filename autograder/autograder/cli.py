@@ -260,10 +260,23 @@ def cmd_grade(course, args) -> int:
 
 
 def cmd_feedback(course, args) -> int:
-    from autograder.feedback import write_feedback
+    from autograder.feedback import FeedbackLeakError, write_feedback
 
-    lessons = course.select(args.lesson)
-    pages = write_feedback(course, lessons, args.student)
+    if not course.lessons:
+        print(f"course feedback: {_shown(course.file, course.root)} lists no lessons yet")
+        return EXIT_OK
+    try:
+        lessons = course.select(args.lesson)
+        pages = write_feedback(course, lessons, args.student)
+    except FeedbackLeakError as error:
+        print(f"course feedback: {error}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except (FileNotFoundError, ValueError) as error:
+        print(f"course feedback: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if not pages:
+        print("course feedback: nothing graded yet: run `course grade` first")
+        return EXIT_OK
     where = _shown(course.workspace / "feedback", course.root)
     print(f"course feedback: {len(pages)} pages in {where}")
     return EXIT_OK

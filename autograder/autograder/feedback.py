@@ -466,8 +466,12 @@ def write_feedback(
             for student in student_list:
                 grades = read_lesson(course, gradebook, lesson, student)
                 notebook = None if grades.missing else _autograded(course, lesson, student)
-                text = render_page(build_page(course, lesson, grades, notebook), hidden)
                 path = feedback_path(course, student, lesson.id)
+                try:
+                    text = render_page(build_page(course, lesson, grades, notebook), hidden)
+                except FeedbackLeakError:
+                    path.unlink(missing_ok=True)  # never leave an older page in its place
+                    raise
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(text, encoding="utf-8")
                 written.append(path)

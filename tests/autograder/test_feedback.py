@@ -16,6 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from autograder import cli
 from autograder.config import load_course
 from autograder.export import CellGrade, LessonGrades
 from autograder.feedback import (
@@ -365,3 +366,14 @@ def test_manual_grade_and_comment_from_formgrader(graded, tmp_path):
     assert re.search(r">\s*5 / 5\s*<", perfect) and PENDING not in perfect
     assert "Exactly: one mean per &lt;row&gt;." in perfect
     assert "No submission received" in absent and "– / 5" in absent
+
+
+def test_cli_before_grading_says_what_to_do(tmp_path, capsys):
+    """`course feedback` on a course with nothing graded: exit 0 and the next step."""
+    root = tmp_path / "course-root"
+    shutil.copytree(FIXTURE, root)
+    config = str(root / "course" / "course.toml")
+    assert cli.main(["--config", config, "feedback"]) == cli.EXIT_OK
+    assert "run `course grade` first" in capsys.readouterr().out
+    assert cli.main(["--config", config, "feedback", "--lesson", "99_nope"]) == cli.EXIT_USAGE
+    assert "99_nope" in capsys.readouterr().err
