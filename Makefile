@@ -6,6 +6,7 @@
 #                then the instructor pipeline on a demo class (course demo)
 #   make test    setup, then ruff and the whole test suite in parallel
 #   make lab     setup, then JupyterLab on the student notebooks in release/
+#   make release setup, then `course release`: regenerate release/ from source/ and prove it
 #   make lint    ruff check and format check only
 #
 # Variables: PYTHON (the interpreter that makes the venv, default python3), VENV (.venv),
@@ -24,7 +25,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export TF_ENABLE_ONEDNN_OPTS := 0
 
-.PHONY: setup system demo test lint lab clean
+.PHONY: setup system demo test lint lab release clean
 
 setup: $(STAMP) system
 
@@ -54,6 +55,9 @@ lint: $(STAMP)
 
 test: setup lint
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+
+release: setup
+	$(BIN)/course release
 
 lab: setup
 	$(BIN)/jupyter lab $(ROOT_FLAG) --notebook-dir=release

@@ -137,9 +137,12 @@ def build_parser() -> argparse.ArgumentParser:
             "On a scratch copy of the course: release, make a demo class (perfect, blank, "
             "partial and hostile submissions), collect it from a zip, grade it sandboxed, "
             "write feedback, export and the report; then check every grade is as expected. "
-            "Uses the example course while course.toml lists no lessons."
+            "Runs on the course's first lesson (or the --lesson ones); uses the example "
+            "course while course.toml lists no lessons."
         ),
     )
+    demo.add_argument("--lesson", action="append", metavar="L",
+                      help="this lesson (repeat for more; default: the first lesson)")  # fmt: skip
     demo.add_argument("--out", type=Path, default=None, help="default: <workspace>/demo")
     demo.add_argument("--jobs", type=int, default=None, help="parallel graders (default: CPUs)")
     demo.set_defaults(handler=cmd_demo)
@@ -327,7 +330,7 @@ def cmd_demo(course, args) -> int:
 
     out = args.out or course.workspace / "demo"
     course_file = None if args.config == DEFAULT_COURSE_FILE else args.config
-    return run_demo(course_file, out, jobs=args.jobs)
+    return run_demo(course_file, out, jobs=args.jobs, lessons=args.lesson)
 
 
 def _shown(path: Path | None, root: Path) -> str:

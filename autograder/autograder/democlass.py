@@ -34,7 +34,8 @@ class Expected:
 # The attacks, each put in front of the first solution's code.
 ATTACKS: dict[str, str] = {
     "infinite_loop": "while True:\n    pass",
-    "memory_bomb": "hog = bytearray(b'x') * (3 * 2**30)",
+    # Sized from the lesson's memory cap in make_demo_class: 512 MB over it.
+    "memory_bomb": "hog = bytearray(b'x') * ({memory_mb} + 512) * 2**20",
     "kernel_exit": "import os\nos._exit(1)",
     "patches_allclose": (
         "np.allclose = lambda *args, **kwargs: True\nnp.isclose = lambda *args, **kwargs: True"
@@ -108,6 +109,7 @@ def make_demo_class(course: Course, lesson: Lesson, submitted: Path) -> dict[str
         "invalid_json": lambda: '{"cells": [ this is not JSON',
     }
     for name, attack in ATTACKS.items():
+        attack = attack.replace("{memory_mb}", str(lesson.limits.memory_mb))
         makers[name] = lambda attack=attack: with_answers(
             {**answers, first: f"{attack}\n\n{answers[first]}"}
         )

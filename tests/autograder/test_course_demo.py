@@ -5,15 +5,17 @@ from __future__ import annotations
 import pytest
 
 from autograder import cli
+from autograder.demo import EXAMPLE_COURSE_FILE
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("course_demo")]
 
 
 def test_course_demo_runs_to_the_end(tmp_path, capsys):
     out = tmp_path / "demo"
-    assert cli.main(["demo", "--out", str(out), "--jobs", "2"]) == cli.EXIT_OK
+    config = str(EXAMPLE_COURSE_FILE)
+    assert cli.main(["--config", config, "demo", "--out", str(out), "--jobs", "2"]) == cli.EXIT_OK
     printed = capsys.readouterr().out
-    assert "using the example course" in printed
+    assert "on 00_fixture" in printed
     for step in range(1, 6):
         assert f"[{step}/5]" in printed
     assert "course demo: every demo submission was graded as expected" in printed
