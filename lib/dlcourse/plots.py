@@ -1,5 +1,5 @@
 """The figures the lessons show: learning curves, image grids, decision boundaries,
-confusion matrices and loss surfaces.
+confusion matrices, loss surfaces, labelled bars, broadcasting diagrams and curves.
 
 Every function draws with matplotlib, returns the :class:`~matplotlib.figure.Figure` it
 drew on and never calls ``plt.show()``. A figure it creates itself comes from
@@ -24,11 +24,15 @@ from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap, LogNorm
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 from matplotlib.ticker import LogLocator, MaxNLocator
 from numpy.typing import ArrayLike
 
 __all__ = [
+    "plot_bars",
+    "plot_broadcasting",
     "plot_confusion_matrix",
+    "plot_curves",
     "plot_decision_boundary",
     "plot_history",
     "plot_images",
@@ -918,4 +922,390 @@ def plot_loss_surface(
     if paths:
         ax.legend()
     ax.set_title("loss surface" if title is None else title)
+    return fig
+
+
+# --- Figures first used in lesson 01 (tensors) ---
+
+
+def plot_bars(
+    values: Mapping[str, float],
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    horizontal: bool = True,
+    log_scale: bool = False,
+    annotate: bool = True,
+    fmt: str = "{:.3g}",
+    color: str | Sequence[str] | None = None,
+) -> Figure:
+    """One bar per named value, with the value written at the end of each bar.
+
+    For timings (a loop against its vectorised version), per-layer gradient norms, one
+    score per model: anything that is a handful of named numbers. Introduced in lesson
+    01_tensors.
+
+    Args:
+        values: ``{name: value}``, drawn in the dict's order (top to bottom when
+            horizontal, left to right otherwise). Values are numbers (floats, ints,
+            0-d arrays or scalar tensors), finite; negative values draw bars to the
+            left of (or below) zero.
+        ax: Axes to draw into; default a new figure.
+        title: a title above the bars.
+        xlabel: label of the x axis (the value axis when horizontal).
+        ylabel: label of the y axis (the value axis when not horizontal).
+        horizontal: bars along x with the names on the y axis (good for long names);
+            False for upright bars with the names under them.
+        log_scale: a log value axis, for values that span several orders of magnitude
+            (a loop 1000 times slower than a vectorised op); every value must be > 0.
+        annotate: write each value, formatted with ``fmt``, at the end of its bar.
+        fmt: a format string for the written values, e.g. ``"{:.2f} s"``.
+        color: one colour for every bar or one per bar; default matplotlib's first.
+
+    Returns:
+        The figure.
+
+    Raises:
+        TypeError: values that is not a dict.
+        ValueError: no values, a value that is not a finite number, a value <= 0 with
+            ``log_scale``, or a list of colours of another length.
+    """
+    if not isinstance(values, Mapping):
+        raise TypeError(f"values must be a dict {{name: number}}, got {type(values).__name__}")
+    if len(values) == 0:
+        raise ValueError("values is empty: give at least one {name: number}")
+    names = [str(name) for name in values]
+    numbers = []
+    for name, value in values.items():
+        array = _to_numpy(value)
+        if array.size != 1 or not np.issubdtype(array.dtype, np.number):
+            raise ValueError(f"values[{name!r}] must be one number, got {value!r}")
+        number = float(array.reshape(()))
+        if not np.isfinite(number):
+            raise ValueError(f"values[{name!r}] is {number}, but every value must be finite")
+        numbers.append(number)
+    heights = np.array(numbers)
+    if log_scale and heights.min() <= 0:
+        bad = names[int(np.argmin(heights))]
+        raise ValueError(
+            f"log_scale needs every value > 0, but values[{bad!r}] is {heights.min():g}; "
+            "use log_scale=False"
+        )
+    if color is None or isinstance(color, str):
+        colours: Any = color if color is not None else "C0"
+    else:
+        colours = list(color)
+        if len(colours) != len(names):
+            raise ValueError(f"got {len(colours)} colours for {len(names)} bars")
+
+    n = len(names)
+    longest = max(len(name) for name in names)
+    size = (6.5 + 0.06 * longest, 1.2 + 0.45 * n) if horizontal else (max(4.0, 0.8 * n + 1), 4.0)
+    fig, ax = _figure_and_axes(ax, size)
+    positions = np.arange(n)
+    if log_scale:
+        # Bars grow from a base below the smallest value: a log axis has no zero.
+        base = float(heights.min()) / 10**0.5
+        lengths = heights - base
+    else:
+        base, lengths = 0.0, heights
+    if horizontal:
+        bars = ax.barh(positions, lengths, left=base, color=colours)
+        ax.set_yticks(positions, labels=names)
+        ax.invert_yaxis()  # the first value on top, as it reads
+        if not log_scale:
+            ax.axvline(0, color="black", linewidth=0.8)
+        value_axis = ax.xaxis
+    else:
+        bars = ax.bar(positions, lengths, bottom=base, color=colours)
+        ax.set_xticks(positions, labels=names)
+        if longest > 6:
+            ax.tick_params(axis="x", labelrotation=30)
+            for label in ax.get_xticklabels():
+                label.set_horizontalalignment("right")
+                label.set_rotation_mode("anchor")
+        if not log_scale:
+            ax.axhline(0, color="black", linewidth=0.8)
+        value_axis = ax.yaxis
+
+    # Room beyond the longest bars for the written values.
+    room = 1.35 if annotate else 1.08
+    if log_scale:
+        low, high = base, float(heights.max()) * (room**3 if annotate else room)
+        if horizontal:
+            ax.set_xscale("log")
+        else:
+            ax.set_yscale("log")
+    else:
+        low = min(0.0, float(heights.min()))
+        high = max(0.0, float(heights.max()))
+        span = (high - low) or 1.0
+        low = low - (room - 1) * span if low < 0 else 0.0
+        high = high + (room - 1) * span if high > 0 or low == 0 else 0.0
+    if horizontal:
+        ax.set_xlim(low, high)
+    else:
+        ax.set_ylim(low, high)
+    if annotate:
+        ax.bar_label(bars, labels=[fmt.format(v) for v in heights], padding=3, fontsize=9)
+    value_axis.grid(True, alpha=0.3)
+    ax.set_axisbelow(True)
+    if xlabel is not None:
+        ax.set_xlabel(xlabel)
+    if ylabel is not None:
+        ax.set_ylabel(ylabel)
+    if title is not None:
+        ax.set_title(title)
+    return fig
+
+
+def _shape_tuple(shape: Any, name: str) -> tuple[int, ...]:
+    """A shape as a tuple of ints; an int means a 1-axis shape."""
+    if isinstance(shape, int | np.integer):
+        shape = (shape,)
+    try:
+        sizes = tuple(shape)
+    except TypeError:
+        raise ValueError(f"{name} must be a shape such as (4, 3), got {shape!r}") from None
+    if not all(isinstance(s, int | np.integer) and not isinstance(s, bool) for s in sizes):
+        raise ValueError(f"{name} must be a tuple of ints such as (4, 3), got {shape!r}")
+    if any(s < 1 for s in sizes):
+        raise ValueError(f"{name} must have sizes >= 1 to be drawn, got {sizes}")
+    return tuple(int(s) for s in sizes)
+
+
+def _broadcast_shape(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
+    """NumPy's broadcast result shape, or a ValueError that states the rule."""
+    ndim = max(len(a), len(b))
+    padded_a = (1,) * (ndim - len(a)) + a
+    padded_b = (1,) * (ndim - len(b)) + b
+    result = []
+    for axis, (m, n) in enumerate(zip(padded_a, padded_b, strict=True)):
+        if m != n and 1 not in (m, n):
+            raise ValueError(
+                f"shapes {a} and {b} do not broadcast: compared from the right, axis "
+                f"{axis - ndim} has sizes {m} and {n}. Two sizes broadcast only when they "
+                "are equal or one of them is 1 (a missing leading axis counts as 1)"
+            )
+        result.append(max(m, n))
+    return tuple(result)
+
+
+def _draw_operand(
+    ax: Axes,
+    x0: float,
+    shape: tuple[int, ...],
+    result: tuple[int, ...],
+    colour: Any,
+) -> None:
+    """One operand on the result's grid: its own cells solid, broadcast copies faded."""
+    padded = (1,) * (len(result) - len(shape)) + shape
+    rows, cols = (1, 1) if len(result) == 0 else (1, result[0]) if len(result) == 1 else result
+    own_rows, own_cols = (
+        (1, 1) if len(padded) == 0 else (1, padded[0]) if len(padded) == 1 else padded
+    )
+    for i in range(rows):
+        for j in range(cols):
+            own = i < own_rows and j < own_cols
+            ax.add_patch(
+                Rectangle(
+                    (x0 + j, -i - 1),
+                    1,
+                    1,
+                    facecolor=colour,
+                    alpha=0.85 if own else 0.18,
+                    edgecolor="black",
+                    linewidth=1.0 if own else 0.6,
+                    linestyle="-" if own else "--",
+                )
+            )
+
+
+def plot_broadcasting(
+    a_shape: int | Sequence[int],
+    b_shape: int | Sequence[int],
+    *,
+    op: str = "+",
+    names: tuple[str, str] = ("a", "b"),
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Figure:
+    """How two arrays' shapes line up and stretch to the shape of ``a op b``.
+
+    Each operand is drawn on the grid of the result, one box per element: its own
+    elements solid, the copies that broadcasting makes faded and dashed (NumPy and
+    TensorFlow never store those copies). The rule: align the shapes on the right, pad
+    the shorter one with 1s on the left, then on every axis the sizes must be equal or
+    one of them 1, which is stretched to the other. Introduced in lesson 01_tensors.
+
+    Args:
+        a_shape: shape of the left operand, e.g. ``(4, 3)``; ``()`` for a scalar and an
+            int for a 1-axis shape.
+        b_shape: shape of the right operand, e.g. ``(3,)``.
+        op: the element-wise operator written between them, e.g. ``"+"`` or ``"*"``.
+        names: what to call the two operands in the labels.
+        ax: Axes to draw into; default a new figure.
+        title: default ``"a (4, 3) + b (3,) -> (4, 3)"`` for the shapes given.
+
+    Returns:
+        The figure.
+
+    Raises:
+        ValueError: shapes that do not broadcast (the message states the rule and the
+            axis that breaks it), sizes < 1, a result with more than 2 axes, or more than
+            12 elements along an axis (too many boxes to read).
+    """
+    a = _shape_tuple(a_shape, "a_shape")
+    b = _shape_tuple(b_shape, "b_shape")
+    result = _broadcast_shape(a, b)
+    if len(result) > 2:
+        raise ValueError(
+            f"the result {result} has {len(result)} axes; this figure draws at most 2 "
+            "(rows and columns): try the last two axes of your shapes"
+        )
+    if any(size > 12 for size in result):
+        raise ValueError(
+            f"the result {result} has more than 12 elements along an axis; draw a smaller "
+            "example with the same pattern of 1s"
+        )
+    rows, cols = (1, 1) if len(result) == 0 else (1, result[0]) if len(result) == 1 else result
+    gap = 1.6
+    starts = [0.0, cols + gap, 2 * (cols + gap)]
+    fig, ax = _figure_and_axes(ax, (max(6.0, 3 * cols * 0.55 + 2.5), 1.6 + 0.55 * rows))
+    colours = ("tab:blue", "tab:orange", "tab:green")
+    _draw_operand(ax, starts[0], a, result, colours[0])
+    _draw_operand(ax, starts[1], b, result, colours[1])
+    _draw_operand(ax, starts[2], result, result, colours[2])
+    middle = -rows / 2
+    for x, sign in ((starts[0] + cols + gap / 2, op), (starts[1] + cols + gap / 2, "=")):
+        ax.text(x, middle, sign, ha="center", va="center", fontsize=16)
+
+    def label(name: str, shape: tuple[int, ...]) -> str:
+        padded = (1,) * (len(result) - len(shape)) + shape
+        text = f"{name} {shape}"
+        if padded != shape:
+            text += f"\nas {padded}"
+        if padded != result:
+            text += f"\nstretched to {result}"
+        return text
+
+    texts = (label(names[0], a), label(names[1], b), f"result {result}")
+    for x, text in zip(starts, texts, strict=True):
+        ax.text(x + cols / 2, 0.25, text, ha="center", va="bottom", fontsize=9)
+    ax.text(
+        starts[0],
+        -rows - 0.35,
+        "solid: elements stored; faded: copies broadcasting makes (never stored)",
+        ha="left",
+        va="top",
+        fontsize=8,
+        color="dimgray",
+    )
+    ax.set_xlim(-0.3, starts[2] + cols + 0.3)
+    ax.set_ylim(-rows - 1.1, 1.9)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    if title is None:
+        title = f"{names[0]} {a} {op} {names[1]} {b} -> {result}"
+    ax.set_title(title)
+    return fig
+
+
+# --- Figures first used in lesson 03 (backpropagation) ---
+
+
+def _curve_points(label: str, values: Any) -> tuple[np.ndarray, np.ndarray]:
+    """``(x, y)`` float arrays of one curve given as ``(x, y)`` or as y alone."""
+    is_pair = (
+        isinstance(values, tuple)
+        and len(values) == 2
+        and all(np.ndim(_to_numpy(part)) >= 1 for part in values)
+    )
+    if is_pair:
+        x, y = (_to_numpy(part) for part in values)
+    else:
+        y = _to_numpy(values)
+        x = np.arange(y.shape[0]) if y.ndim == 1 else np.empty(0)
+    for name, array in (("x", x), ("y", y)):
+        numbers = np.issubdtype(array.dtype, np.number) or array.dtype == bool
+        if array.ndim != 1 or not numbers:
+            found = f"shape {array.shape}" if array.ndim != 1 else f"dtype {array.dtype}"
+            raise ValueError(
+                f"curve {label!r}: {name} must be a 1-D array of numbers, got {found}; "
+                "give a curve as y of shape (n,) or as a tuple (x, y) of two shape-(n,) arrays"
+            )
+    if len(x) != len(y):
+        raise ValueError(f"curve {label!r}: x has {len(x)} values but y has {len(y)}")
+    x, y = x.astype(float), y.astype(float)
+    if not np.any(np.isfinite(x) & np.isfinite(y)):
+        raise ValueError(f"curve {label!r} has no finite point to draw")
+    return x, y
+
+
+def plot_curves(
+    curves: Mapping[str, tuple[ArrayLike, ArrayLike] | ArrayLike],
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    log_scale: bool = False,
+    markers: bool | None = None,
+) -> Figure:
+    """Several labelled curves y(x) on one Axes: functions, gradient norms, any series.
+
+    Introduced in lesson 03 (activation functions and their derivatives, gradient norm
+    per layer on a log scale).
+
+    Args:
+        curves: ``{label: (x, y)}`` with x and y of shape (n,), or ``{label: y}`` with y
+            of shape (n,), drawn against x = 0, 1, ..., n-1. Curves may have different
+            lengths. Each is drawn in its own colour, in the mapping's order, and named
+            in the legend by its label. NaN and inf points are left out of the line.
+        ax: Axes to draw into; default a new figure.
+        title: the Axes' title; default none.
+        xlabel: the x-axis label; default "x".
+        ylabel: the y-axis label; default "y".
+        log_scale: a logarithmic y axis (every finite y must then be > 0), for values
+            that span several orders of magnitude, such as gradient norms.
+        markers: draw a marker at every point; default (None) when no curve has more
+            than 30 points, so that short series (one value per layer) show their points.
+
+    Returns:
+        The figure.
+
+    Raises:
+        ValueError: an empty mapping, a curve that is not 1-D, x and y of different
+            lengths, a curve with no finite point, or y <= 0 with ``log_scale``.
+        TypeError: ``curves`` is not a mapping.
+    """
+    if not isinstance(curves, Mapping):
+        kind = type(curves).__name__
+        raise TypeError(f"curves must be a dict {{label: y}} or {{label: (x, y)}}, got {kind}")
+    if not curves:
+        raise ValueError("curves is empty: give at least one {label: y} or {label: (x, y)}")
+    points = [(str(label), *_curve_points(str(label), values)) for label, values in curves.items()]
+    if log_scale:
+        for label, _, y in points:
+            finite = y[np.isfinite(y)]
+            if finite.size and finite.min() <= 0:
+                raise ValueError(
+                    f"log_scale needs y > 0, but curve {label!r} has minimum {finite.min():g}"
+                )
+    if markers is None:
+        markers = max(len(y) for _, _, y in points) <= 30
+
+    fig, ax = _figure_and_axes(ax, (6.0, 4.0))
+    for i, (label, x, y) in enumerate(points):
+        ax.plot(x, y, "-o" if markers else "-", color=f"C{i}", markersize=4, label=label)
+    if log_scale:
+        ax.set_yscale("log")
+    ax.set_xlabel("x" if xlabel is None else xlabel)
+    ax.set_ylabel("y" if ylabel is None else ylabel)
+    if title is not None:
+        ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend()
     return fig

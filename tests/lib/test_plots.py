@@ -651,3 +651,233 @@ def test_a_real_keras_model_history_and_decision_boundary():
     (filled,) = contour_sets(fig.axes[0])
     assert len(filled.levels) == 3  # two classes
     assert_png(fig)
+
+
+# --- Figures first used in lesson 01 (tensors) ---
+
+
+def bar_patches(ax) -> list:
+    return list(ax.containers[0])
+
+
+def test_bars_horizontal_in_dict_order_with_values_written():
+    values = {"loop": 12.5, "broadcasting": 0.25, "matmul": 0.125}
+    fig = plots.plot_bars(values, title="timings", xlabel="seconds")
+    ax = fig.axes[0]
+    bars = bar_patches(ax)
+    assert [bar.get_width() for bar in bars] == [12.5, 0.25, 0.125]
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(values)
+    # The first value is drawn on top: the y axis runs downwards.
+    assert ax.yaxis_inverted()
+    assert [t.get_text() for t in ax.texts] == ["12.5", "0.25", "0.125"]
+    assert ax.get_xlim()[1] > 12.5 * 1.2  # room for the written value
+    assert (ax.get_title(), ax.get_xlabel()) == ("timings", "seconds")
+    assert_png(fig)
+
+
+def test_bars_upright_with_negative_values_and_a_format():
+    fig = plots.plot_bars({"a": 2.0, "b": -1.0}, horizontal=False, fmt="{:.1f} s", ylabel="y")
+    ax = fig.axes[0]
+    assert [bar.get_height() for bar in bar_patches(ax)] == [2.0, -1.0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b"]
+    assert [t.get_text() for t in ax.texts] == ["2.0 s", "-1.0 s"]
+    low, high = ax.get_ylim()
+    assert low < -1.0 and high > 2.0
+    assert ax.get_ylabel() == "y"
+    assert_png(fig)
+
+
+def test_bars_log_scale_ends_each_bar_at_its_value():
+    values = {"slow": 10.0, "fast": 0.001}
+    fig = plots.plot_bars(values, log_scale=True)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log"
+    ends = [bar.get_x() + bar.get_width() for bar in bar_patches(ax)]
+    np.testing.assert_allclose(ends, [10.0, 0.001])
+    starts = {bar.get_x() for bar in bar_patches(ax)}
+    assert len(starts) == 1 and 0 < starts.pop() < 0.001
+    assert_png(fig)
+
+
+def test_bars_accept_tensors_numpy_scalars_and_colours_and_draw_into_given_axes():
+    fig, ax = plt.subplots()
+    values = {"a": FakeTensor(1.5), "b": np.float32(0.5), "c": 2}
+    assert plots.plot_bars(values, ax=ax, annotate=False, color=["r", "g", "b"]) is fig
+    bars = bar_patches(ax)
+    assert [bar.get_width() for bar in bars] == [1.5, 0.5, 2.0]
+    assert same_colour(bars[0].get_facecolor(), "r")
+    assert same_colour(bars[2].get_facecolor(), "b")
+    assert len(ax.texts) == 0
+
+
+@pytest.mark.parametrize(
+    ("values", "kwargs", "message"),
+    [
+        ({}, {}, "empty"),
+        ({"a": float("nan")}, {}, "finite"),
+        ({"a": [1.0, 2.0]}, {}, "one number"),
+        ({"a": "fast"}, {}, "one number"),
+        ({"a": 1.0, "b": 0.0}, {"log_scale": True}, r"values\['b'\] is 0"),
+        ({"a": 1.0, "b": 2.0}, {"color": ["r"]}, "1 colours for 2 bars"),
+    ],
+)
+def test_bars_reject_bad_input(values, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        plots.plot_bars(values, **kwargs)
+
+
+def test_bars_reject_a_list_of_values():
+    with pytest.raises(TypeError, match="dict"):
+        plots.plot_bars([1.0, 2.0])
+
+
+def cell_alphas(ax) -> list[float]:
+    """The alpha of each drawn box, in drawing order (a, then b, then the result)."""
+    return [patch.get_alpha() for patch in ax.patches]
+
+
+def test_broadcasting_draws_own_elements_solid_and_copies_faded():
+    fig = plots.plot_broadcasting((4, 3), (3,))
+    ax = fig.axes[0]
+    alphas = np.array(cell_alphas(ax)).reshape(3, 4, 3)  # operand, row, column
+    solid = alphas > 0.5
+    assert solid[0].all()  # a is (4, 3) itself
+    assert solid[1, 0].all() and not solid[1, 1:].any()  # b's one row, copied down
+    assert solid[2].all()  # the result
+    texts = " | ".join(t.get_text() for t in ax.texts)
+    assert "as (1, 3)" in texts and "stretched to (4, 3)" in texts
+    assert ax.get_title() == "a (4, 3) + b (3,) -> (4, 3)"
+    assert_png(fig)
+
+
+def test_broadcasting_a_column_against_a_row_and_a_scalar():
+    fig, ax = plt.subplots()
+    assert plots.plot_broadcasting((4, 1), (1, 3), op="-", names=("x", "y"), ax=ax) is fig
+    solid = np.array(cell_alphas(ax)).reshape(3, 4, 3) > 0.5
+    assert solid[0, :, 0].all() and not solid[0, :, 1:].any()
+    assert solid[1, 0, :].all() and not solid[1, 1:, :].any()
+    assert ax.get_title() == "x (4, 1) - y (1, 3) -> (4, 3)"
+
+    fig = plots.plot_broadcasting((), 5, op="*")
+    solid = np.array(cell_alphas(fig.axes[0])).reshape(3, 5) > 0.5
+    assert solid[0].tolist() == [True, False, False, False, False]
+    assert solid[1].all() and solid[2].all()
+
+
+@pytest.mark.parametrize(
+    ("a", "b"), [((2, 3), (2, 3)), ((3,), (2, 1)), ((1,), (4, 2)), ((), ()), ((5, 1), (5,))]
+)
+def test_broadcasting_result_is_numpys(a, b):
+    fig = plots.plot_broadcasting(a, b)
+    expected = np.broadcast_shapes(a, b)
+    assert fig.axes[0].get_title().endswith(f"-> {expected}")
+    cells = int(np.prod(expected))
+    assert len(fig.axes[0].patches) == 3 * cells
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "message"),
+    [
+        ((4, 3), (4,), "axis -1 has sizes 3 and 4.*equal or one of them is 1"),
+        ((2, 3), (3, 3), "axis -2 has sizes 2 and 3"),
+        ((2, 2, 2), (2,), "at most 2"),
+        ((13,), (1,), "more than 12"),
+        ((0, 3), (3,), ">= 1"),
+        ("ab", (3,), "tuple of ints"),
+        ((2.0, 3), (3,), "tuple of ints"),
+    ],
+)
+def test_broadcasting_rejects_bad_shapes(a, b, message):
+    with pytest.raises(ValueError, match=message):
+        plots.plot_broadcasting(a, b)
+
+
+# --- Figures first used in lesson 03 (backpropagation) ---
+
+
+def test_curves_draws_each_curve_with_its_label_and_colour():
+    z = np.linspace(-3, 3, 61)
+    fig = plots.plot_curves(
+        {"sigmoid": (z, 1 / (1 + np.exp(-z))), "relu": (z, np.maximum(z, 0))},
+        title="activations",
+        xlabel="z",
+        ylabel="g(z)",
+    )
+    ax = fig.axes[0]
+    sigmoid, relu = ax.get_lines()
+    np.testing.assert_allclose(sigmoid.get_xdata(), z)
+    np.testing.assert_allclose(sigmoid.get_ydata(), 1 / (1 + np.exp(-z)))
+    np.testing.assert_allclose(relu.get_ydata(), np.maximum(z, 0))
+    assert not same_colour(sigmoid.get_color(), relu.get_color())
+    assert sigmoid.get_marker() == "None"  # 61 points: a plain line
+    assert legend_texts(ax) == ["sigmoid", "relu"]
+    assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_title()) == ("z", "g(z)", "activations")
+    assert ax.get_yscale() == "linear"
+    assert_png(fig)
+
+
+def test_curves_y_alone_is_drawn_against_its_index_and_short_curves_get_markers():
+    fig = plots.plot_curves({"a": [3.0, 1.0, 2.0], "b": FakeTensor([5.0, 4.0])})
+    ax = fig.axes[0]
+    a, b = ax.get_lines()
+    np.testing.assert_array_equal(a.get_xdata(), [0, 1, 2])
+    np.testing.assert_array_equal(b.get_xdata(), [0, 1])
+    np.testing.assert_array_equal(b.get_ydata(), [5.0, 4.0])
+    assert a.get_marker() == "o"
+    assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_title()) == ("x", "y", "")
+    # A tuple of numbers is y, not an (x, y) pair.
+    (line,) = plots.plot_curves({"t": (1.0, 2.0)}).axes[0].get_lines()
+    np.testing.assert_array_equal(line.get_ydata(), [1.0, 2.0])
+
+
+def test_curves_markers_can_be_forced_either_way():
+    (line,) = plots.plot_curves({"a": [1, 2]}, markers=False).axes[0].get_lines()
+    assert line.get_marker() == "None"
+    (line,) = plots.plot_curves({"a": np.arange(100)}, markers=True).axes[0].get_lines()
+    assert line.get_marker() == "o"
+
+
+def test_curves_log_scale_for_gradient_norms_per_layer():
+    layers = np.arange(1, 11)
+    fig = plots.plot_curves(
+        {"sigmoid": (layers, 0.25 ** (10 - layers)), "relu": (layers, np.ones(10))},
+        log_scale=True,
+        xlabel="layer",
+    )
+    ax = fig.axes[0]
+    assert ax.get_yscale() == "log"
+    low, high = ax.get_ylim()
+    assert low <= 0.25**9 and high >= 1
+    assert_png(fig)
+
+
+def test_curves_leave_out_non_finite_points():
+    # A diverged series: NaN and inf are gaps in the line, not an error.
+    fig = plots.plot_curves({"diverged": [1.0, 10.0, np.inf, np.nan]}, log_scale=True)
+    assert len(fig.axes[0].get_lines()) == 1
+    assert_png(fig)
+
+
+def test_curves_draws_into_given_axes():
+    fig, (left, right) = plt.subplots(1, 2)
+    assert plots.plot_curves({"a": [1, 2]}, ax=right) is fig
+    assert len(right.get_lines()) == 1
+    assert len(left.get_lines()) == 0
+
+
+@pytest.mark.parametrize(
+    ("curves", "kwargs", "error", "message"),
+    [
+        ([1.0, 2.0], {}, TypeError, "must be a dict"),
+        ({}, {}, ValueError, "curves is empty"),
+        ({"a": np.zeros((2, 3))}, {}, ValueError, r"'a': y must be a 1-D .* shape \(2, 3\)"),
+        ({"a": 1.0}, {}, ValueError, r"shape \(\)"),
+        ({"a": ["x", "y"]}, {}, ValueError, "dtype <U1"),
+        ({"a": ([1, 2, 3], [1, 2])}, {}, ValueError, "x has 3 values but y has 2"),
+        ({"a": [np.nan, np.inf]}, {}, ValueError, "no finite point"),
+        ({"a": [1.0, 0.0]}, {"log_scale": True}, ValueError, "log_scale needs y > 0"),
+    ],
+)
+def test_curves_rejects_bad_input(curves, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        plots.plot_curves(curves, **kwargs)
