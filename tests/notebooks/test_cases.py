@@ -1,7 +1,8 @@
 """Every graded answer of every lesson, graded through `course grade` with wrong and right code.
 
-See grading.py: each lesson's cut notebooks are graded once per test session, on the one
-xdist worker that runs that lesson's group; each case is then its own test.
+See grading.py: each answer's cut notebook and its cases are graded once per test session,
+on the one xdist worker that runs that answer's group (one submission at a time: the
+groups keep the workers busy); each case is then its own test.
 """
 
 from __future__ import annotations
@@ -29,21 +30,22 @@ def _all_cases():
     params = []
     for lesson in LESSONS:
         for case in cases(lesson):
-            mark = pytest.mark.xdist_group(f"cases-{lesson}")
+            mark = pytest.mark.xdist_group(f"cases-{lesson}-{case.answer}")
             params.append(pytest.param(case, id=case.label, marks=[mark, pytest.mark.slow]))
     return params
 
 
 @pytest.fixture(scope="session")
-def graded_lesson(tmp_path_factory):
-    """``graded_lesson(lesson)``: every case's outcome, by label; graded on first use."""
-    graded: dict[str, dict[str, object]] = {}
+def graded_answer(tmp_path_factory):
+    """``graded_answer(lesson, answer)``: its cases' outcomes by label; graded on first use."""
+    graded: dict[tuple[str, str], dict[str, object]] = {}
 
-    def get(lesson: str):
-        if lesson not in graded:
-            root = tmp_path_factory.mktemp(f"cases-{lesson}")
-            graded[lesson] = {o.case.label: o for o in grade_cases(lesson, root, jobs=2)}
-        return graded[lesson]
+    def get(lesson: str, answer: str):
+        if (lesson, answer) not in graded:
+            root = tmp_path_factory.mktemp(f"cases-{lesson}-{answer}")
+            outcomes = grade_cases(lesson, root, [answer], jobs=1)
+            graded[(lesson, answer)] = {o.case.label: o for o in outcomes}
+        return graded[(lesson, answer)]
 
     return get
 
@@ -66,8 +68,8 @@ def test_every_answer_has_tests_mutants_and_an_alternative(lesson):
 
 
 @pytest.mark.parametrize("case", _all_cases())
-def test_case_is_graded_as_expected(case, graded_lesson):
-    outcome = graded_lesson(case.lesson)[case.label]
+def test_case_is_graded_as_expected(case, graded_answer):
+    outcome = graded_answer(case.lesson, case.answer)[case.label]
     want = {
         "reference": "full marks",
         "alternative": "full marks",

@@ -1,0 +1,3 @@
+# Mutant: crops the rows and forgets the columns.
+def crop_corner(images, size):
+    return images[:, :size]

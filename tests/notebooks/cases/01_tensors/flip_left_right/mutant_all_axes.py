@@ -1,0 +1,3 @@
+# Mutant: np.flip without an axis reverses every axis.
+def flip_left_right(images):
+    return np.flip(images)

@@ -1,0 +1,3 @@
+# Mutant: reverses the last axis, which is the channels when there are channels.
+def flip_left_right(images):
+    return images[..., ::-1]

@@ -1,0 +1,7 @@
+# Counts t from 0: corrects with beta ** (t + 1), one step late
+def adam_step(w, g, m, v, t, lr=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    m_new = beta_1 * m + (1 - beta_1) * g
+    v_new = beta_2 * v + (1 - beta_2) * g**2
+    m_hat = m_new / (1 - beta_1 ** (t + 1))
+    v_hat = v_new / (1 - beta_2 ** (t + 1))
+    return w - lr * m_hat / (np.sqrt(v_hat) + epsilon), m_new, v_new

@@ -1,0 +1,4 @@
+# The textbook form: epsilon added to sqrt(v) instead of inside it
+def rmsprop_step(w, g, v, lr=0.001, rho=0.9, epsilon=1e-7):
+    v_new = rho * v + (1 - rho) * np.square(g)
+    return w - lr * g / (np.sqrt(v_new) + epsilon), v_new

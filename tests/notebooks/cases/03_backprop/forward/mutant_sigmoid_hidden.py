@@ -1,0 +1,6 @@
+# a sigmoid hidden layer instead of ReLU
+def forward(X, params):
+    Z1 = X @ params["W1"] + params["b1"]
+    A1 = sigmoid(Z1)
+    Z2 = A1 @ params["W2"] + params["b2"]
+    return Z2, {"Z1": Z1, "A1": A1, "Z2": Z2}

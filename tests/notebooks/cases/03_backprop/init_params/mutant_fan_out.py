@@ -1,0 +1,13 @@
+# He with the fan-out instead of the fan-in
+def init_params(d, h, seed, method="he"):
+    rng = np.random.default_rng(seed)
+    if method == "he":
+        std1, std2 = np.sqrt(2.0 / h), np.sqrt(2.0 / 1)
+    else:
+        std1, std2 = np.sqrt(2.0 / (d + h)), np.sqrt(2.0 / (h + 1))
+    return {
+        "W1": rng.normal(0.0, std1, size=(d, h)),
+        "b1": np.zeros(h),
+        "W2": rng.normal(0.0, std2, size=(h, 1)),
+        "b2": np.zeros(1),
+    }

