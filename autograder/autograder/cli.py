@@ -190,7 +190,7 @@ def cmd_release(course, args) -> int:
             f"course release: {len(failed)} of {len(results)} lessons failed: {', '.join(failed)}"
         )
         return EXIT_PROBLEMS
-    print(f"course release: {len(results)} lessons released")
+    print(f"course release: {len(results)} lesson{'' if len(results) == 1 else 's'} released")
     return EXIT_OK
 
 
