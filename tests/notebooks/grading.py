@@ -16,7 +16,18 @@ one cut lesson, with the answer cell's code replaced:
 Test cells belong to the answer whose ``grade_id`` is the longest prefix of theirs
 (``dense_forward_shape`` belongs to ``dense_forward``).
 
-By hand: ``.venv/bin/python -m tests.notebooks.grading 01_tensors [ANSWER ...]``.
+Two ways to grade, with the same scores:
+
+- ``pipeline``: every case is a submission graded by ``course grade`` (``grade_all``): its
+  own sandboxed kernel, nbgrader's autograde and gradebook. Faithful, and about 6.5 s a
+  case, most of it TensorFlow's import in each new kernel.
+- ``kernel`` (the default): all cases of one answer run in one sandboxed kernel, each after
+  ``%reset -f`` and the set-up cell, and each test cell is scored with nbgrader's own
+  ``determine_grade``. One TensorFlow import per answer instead of one per case. Cases are
+  trusted test data (no case patches a module), so a reset namespace is a fresh start;
+  ``test_cases.py`` checks that both ways agree.
+
+By hand: ``.venv/bin/python -m tests.notebooks.grading 01_tensors [ANSWER ...] [--pipeline]``.
 """
 
 from __future__ import annotations
@@ -244,15 +255,130 @@ class Outcome:
         return self.status == "graded" and self.case.as_expected(self.score, self.max_score)
 
 
+MODES = ("kernel", "pipeline")
+
+
 def grade_cases(
     lesson: str,
     root: Path,
     answers: list[str] | None = None,
     *,
+    mode: str = "kernel",
     jobs: int | None = None,
     course_file: Path = DEFAULT_COURSE_FILE,
 ) -> list[Outcome]:
-    """Grade every case of ``lesson`` in a scratch course under ``root``."""
+    """Grade every case of ``lesson`` (of ``answers`` only, when given), working under ``root``.
+
+    ``mode`` is ``kernel`` (one kernel per answer) or ``pipeline`` (``course grade``, with
+    ``jobs`` submissions at a time); see the module's docstring.
+    """
+    if mode == "kernel":
+        return _grade_in_one_kernel(lesson, root, answers, course_file=course_file)
+    if mode == "pipeline":
+        return _grade_through_pipeline(lesson, root, answers, jobs=jobs, course_file=course_file)
+    raise ValueError(f"mode is one of {MODES}, not {mode!r}")
+
+
+# The cell that starts each case in the shared kernel: what a new kernel would not have.
+RESET_CELL = """\
+%reset -f
+import gc as _gc, sys as _sys
+if "keras" in _sys.modules:
+    _sys.modules["keras"].backend.clear_session()
+if "matplotlib.pyplot" in _sys.modules:
+    _sys.modules["matplotlib.pyplot"].close("all")
+_gc.collect()
+del _gc, _sys"""
+
+
+def _grade_in_one_kernel(
+    lesson: str, root: Path, answers: list[str] | None, *, course_file: Path
+) -> list[Outcome]:
+    from nbgrader.utils import determine_grade
+
+    from autograder.sandbox import Limits, execute_notebook
+
+    chosen = cases(lesson, answers, course_file=course_file)
+    notebook = read_source(lesson, course_file)
+    limits = _lesson_limits(lesson, course_file)
+    stubs = _stubs(notebook, course_file)
+    outcomes = []
+    for answer in dict.fromkeys(case.answer for case in chosen):
+        mine = [case for case in chosen if case.answer == answer]
+        short = cut(notebook, answer)
+        batch = nbformat.v4.new_notebook(metadata=short.metadata)
+        for number, case in enumerate(mine):
+            reset = nbformat.v4.new_code_cell(RESET_CELL)
+            reset.metadata["case"] = number
+            batch.cells.append(reset)
+            for cell in short.cells:
+                if cell.cell_type != "code":
+                    continue
+                copy = nbformat.from_dict(json.loads(json.dumps(cell)))
+                copy.metadata["case"] = number
+                copy["id"] = f"case{number}-{cell.get('id', len(batch.cells))}"
+                if copy.metadata.get("nbgrader", {}).get("grade_id") == answer:
+                    copy.source = stubs[answer] if case.code is None else case.code
+                batch.cells.append(copy)
+        workdir = root / cut_lesson_id(lesson, answer)
+        workdir.mkdir(parents=True)
+        case_limits = Limits(
+            cell_timeout=limits["cell_timeout"],
+            notebook_timeout=limits["notebook_timeout"] * len(mine),
+            memory_mb=int(limits["memory_mb"]),
+            output_mb=limits["output_mb"] * len(mine),
+        )
+        executed, result = execute_notebook(batch, workdir, case_limits)
+        for number, case in enumerate(mine):
+            cells = [cell for cell in executed.cells if cell.metadata.get("case") == number]
+            not_run = any(out.get("ename") == "NotRun" for c in cells for out in c.outputs)
+            if result.status != "ok" and not_run:
+                outcomes.append(Outcome(case, 0.0, 0.0, "error", result.reason))
+                continue
+            score = max_score = 0.0
+            failed = []
+            for cell in cells:
+                nbgrader = cell.metadata.get("nbgrader", {})
+                if not nbgrader.get("grade") or nbgrader.get("solution"):
+                    continue
+                got, most = determine_grade(cell)
+                score, max_score = score + (got or 0.0), max_score + most
+                if (got or 0.0) < most:
+                    errors = [
+                        out.get("ename", "stderr")
+                        for out in cell.outputs
+                        if out.output_type == "error" or out.get("name") == "stderr"
+                    ]
+                    failed.append(f"{nbgrader['grade_id']} ({', '.join(errors) or 'partial'})")
+            reason = f"failed: {'; '.join(failed)}" if failed else ""
+            outcomes.append(Outcome(case, score, max_score, "graded", reason))
+    return outcomes
+
+
+def _stubs(notebook, course_file: Path) -> dict[str, str]:
+    """What the student copy has in each answer cell, by grade_id (nbgrader's ClearSolutions)."""
+    from nbgrader.preprocessors import ClearSolutions
+
+    from autograder.config import nbgrader_config
+
+    copy = nbformat.from_dict(json.loads(json.dumps(notebook)))
+    config = nbgrader_config(load_course(course_file))
+    cleared, _ = ClearSolutions(config=config).preprocess(copy, {})
+    return {
+        cell.metadata["nbgrader"]["grade_id"]: cell.source
+        for cell in cleared.cells
+        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution")
+    }
+
+
+def _grade_through_pipeline(
+    lesson: str,
+    root: Path,
+    answers: list[str] | None,
+    *,
+    jobs: int | None,
+    course_file: Path,
+) -> list[Outcome]:
     from autograder.grade import grade_all
 
     chosen = cases(lesson, answers, course_file=course_file)
@@ -280,15 +406,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("lesson", help="e.g. 01_tensors")
     parser.add_argument("answers", nargs="*", help="only these answer cells (grade_ids)")
-    parser.add_argument("--jobs", type=int, default=None, help="parallel submissions")
+    parser.add_argument("--pipeline", action="store_true",
+                        help="grade each case through `course grade` (slow, faithful)")  # fmt: skip
+    parser.add_argument("--jobs", type=int, default=None,
+                        help="with --pipeline: submissions graded at a time")  # fmt: skip
     parser.add_argument("--keep", type=Path, help="grade in this folder and keep it")
     parser.add_argument("--config", type=Path, default=DEFAULT_COURSE_FILE,
                         help="the course.toml whose source/ holds the lesson")  # fmt: skip
     args = parser.parse_args(argv)
     root = args.keep or Path(tempfile.mkdtemp(prefix=f"cases-{args.lesson}-", dir="/var/tmp"))
     try:
-        outcomes = grade_cases(args.lesson, root, args.answers or None, jobs=args.jobs,
-                               course_file=args.config)  # fmt: skip
+        mode = "pipeline" if args.pipeline else "kernel"
+        outcomes = grade_cases(args.lesson, root, args.answers or None, mode=mode,
+                               jobs=args.jobs, course_file=args.config)  # fmt: skip
     except (ValueError, FileNotFoundError, RuntimeError) as error:
         print(f"grading: {error}", file=sys.stderr)
         return 2

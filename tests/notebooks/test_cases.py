@@ -1,8 +1,8 @@
-"""Every graded answer of every lesson, graded through `course grade` with wrong and right code.
+"""Every graded answer of every lesson, graded with wrong and right code.
 
-See grading.py: each answer's cut notebook and its cases are graded once per test session,
-on the one xdist worker that runs that answer's group (one submission at a time: the
-groups keep the workers busy); each case is then its own test.
+See grading.py: each answer's cases are graded once per test session, all in one kernel,
+on the xdist worker that runs that answer's group; each case is then its own test. Two
+tests check that this agrees with grading every case through `course grade`.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def graded_answer(tmp_path_factory):
     def get(lesson: str, answer: str):
         if (lesson, answer) not in graded:
             root = tmp_path_factory.mktemp(f"cases-{lesson}-{answer}")
-            outcomes = grade_cases(lesson, root, [answer], jobs=1)
+            outcomes = grade_cases(lesson, root, [answer])
             graded[(lesson, answer)] = {o.case.label: o for o in outcomes}
         return graded[(lesson, answer)]
 
@@ -82,15 +82,31 @@ def test_case_is_graded_as_expected(case, graded_answer):
     )
 
 
+def _scores(outcomes) -> dict[str, tuple[str, float, float]]:
+    return {o.case.label: (o.status, o.score, o.max_score) for o in outcomes}
+
+
 @pytest.mark.xdist_group("cases-00_fixture")
 def test_the_harness_on_the_example_course(tmp_path: Path):
     """The harness itself, on the example course's small cases (no TensorFlow)."""
-    outcomes = grade_cases("00_fixture", tmp_path, jobs=2, course_file=EXAMPLE_COURSE_FILE)
-    kinds = sorted({o.case.kind for o in outcomes})
+    kernel = grade_cases("00_fixture", tmp_path / "kernel", course_file=EXAMPLE_COURSE_FILE)
+    kinds = sorted({o.case.kind for o in kernel})
     assert kinds == ["alternative", "mutant", "reference", "stub"]
-    assert all(o.ok for o in outcomes), [(o.case.label, o.score, o.reason) for o in outcomes]
-    mutant = next(o for o in outcomes if o.case.student == "mutant-wrong-axis")
+    assert all(o.ok for o in kernel), [(o.case.label, o.score, o.reason) for o in kernel]
+    mutant = next(o for o in kernel if o.case.student == "mutant-wrong-axis")
     assert (mutant.score, mutant.max_score) == (0, 2)
+    pipeline = grade_cases("00_fixture", tmp_path / "pipeline", mode="pipeline", jobs=2,
+                           course_file=EXAMPLE_COURSE_FILE)  # fmt: skip
+    assert _scores(kernel) == _scores(pipeline)
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("cases-01_tensors-crop_corner")  # reuses its grading
+def test_one_kernel_grades_a_lesson_answer_as_course_grade_does(tmp_path: Path, graded_answer):
+    """On a TensorFlow lesson too: every case of one answer, both ways, the same scores."""
+    kernel = list(graded_answer("01_tensors", "crop_corner").values())
+    pipeline = grade_cases("01_tensors", tmp_path, ["crop_corner"], mode="pipeline", jobs=1)
+    assert _scores(kernel) == _scores(pipeline)
 
 
 def test_a_test_cell_without_an_answer_is_an_error():
