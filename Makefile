@@ -7,6 +7,8 @@
 #   make test    setup, then ruff and the whole test suite in parallel
 #   make lab     setup, then JupyterLab on the student notebooks in release/
 #   make release setup, then `course release`: regenerate release/ from source/ and prove it
+#   make formgrader  setup, then `course formgrader`: nbgrader's formgrader on the
+#                workspace, to grade the written answers (Ctrl-C stops it)
 #   make lint    ruff check and format check only
 #
 # Variables: PYTHON (the interpreter that makes the venv, default python3), VENV (.venv),
@@ -25,7 +27,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export TF_ENABLE_ONEDNN_OPTS := 0
 
-.PHONY: setup system demo test lint lab release clean
+.PHONY: setup system demo test lint lab release formgrader clean
 
 setup: $(STAMP) system
 
@@ -58,6 +60,9 @@ test: setup lint
 
 release: setup
 	$(BIN)/course release
+
+formgrader: setup
+	$(BIN)/course formgrader
 
 lab: setup
 	$(BIN)/jupyter lab $(ROOT_FLAG) --notebook-dir=release

@@ -29,3 +29,24 @@ REPO = Path(__file__).resolve().parents[1]
 def repo() -> Path:
     """The repository's root folder."""
     return REPO
+
+
+@pytest.fixture(scope="session")
+def example_demo(tmp_path_factory) -> tuple[Path, str]:
+    """`course demo` on the example course, run once: (its folder, what it printed).
+
+    Tests that use it belong to ``xdist_group("course_demo")``, so one worker runs it.
+    """
+    import contextlib
+    import io
+
+    from autograder import cli
+    from autograder.demo import EXAMPLE_COURSE_FILE
+
+    out = tmp_path_factory.mktemp("example-demo") / "demo"
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        code = cli.main(["--config", str(EXAMPLE_COURSE_FILE), "demo", "--out", str(out),
+                         "--jobs", "2"])  # fmt: skip
+    assert code == cli.EXIT_OK, printed.getvalue()
+    return out, printed.getvalue()

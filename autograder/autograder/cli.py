@@ -7,6 +7,7 @@
     course feedback                 one HTML page per student and lesson
     course export                   grades.csv and cells.csv
     course report                   one HTML page with plots for the instructor
+    course formgrader               nbgrader's formgrader, to grade the written answers
     course demo                     all of it on a demo class, checked
 
 Exit codes: 0 done; 1 the work found problems (they are printed); 2 bad usage or a bad
@@ -129,6 +130,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="where to write the page (default: <workspace>/report/index.html)",
     )  # fmt: skip
     report.set_defaults(handler=cmd_report)
+
+    formgrader = commands.add_parser(
+        "formgrader",
+        help="nbgrader's formgrader in JupyterLab, to grade the written answers",
+        description=(
+            "Start JupyterLab with nbgrader's formgrader on this course's workspace and "
+            "gradebook (the settings `course grade` uses), print its URL with the token, "
+            "and run until Ctrl-C. Scores and comments entered there go to the gradebook: "
+            "`course export`, `course report` and `course feedback` include them."
+        ),
+    )
+    formgrader.add_argument("--port", type=int, default=None, help="default: a free port")
+    formgrader.add_argument("--ip", default="127.0.0.1",
+                            help="address to listen on (default: this machine only)")  # fmt: skip
+    formgrader.set_defaults(handler=cmd_formgrader)
 
     demo = commands.add_parser(
         "demo",
@@ -323,6 +339,42 @@ def cmd_report(course, args) -> int:
         f"wrote {shown}"
     )
     return EXIT_PROBLEMS if data["warnings"] else EXIT_OK
+
+
+def cmd_formgrader(course, args) -> int:
+    import signal
+
+    from autograder.formgrader import FormgraderError, start
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    # Ctrl-C and SIGTERM stop the server cleanly, even where the shell started `course`
+    # with SIGINT ignored (a background job).
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
+    print("course formgrader: starting JupyterLab ...", flush=True)
+    try:
+        server = start(course, host=args.ip, port=args.port)
+    except FormgraderError as error:
+        print(f"course formgrader: {error}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    gradebook = course.workspace / "gradebook.db"
+    if course.gradebook_url.startswith("sqlite") and not gradebook.exists():
+        print("course formgrader: the gradebook is empty: run `course grade` first")
+    print(f"  formgrader: {server.url('formgrader')}")
+    print(f"  JupyterLab: {server.url('lab')}")
+    print(f"  workspace:  {_shown(course.workspace, course.root)}; server log: "
+          f"{_shown(server.log, course.root)}")  # fmt: skip
+    print("  Ctrl-C stops it.", flush=True)
+    try:
+        status = server.process.wait()
+    except KeyboardInterrupt:
+        server.stop()
+        print("\ncourse formgrader: stopped")
+        return EXIT_OK
+    print(f"course formgrader: JupyterLab exited ({status}); see {server.log}", file=sys.stderr)
+    return EXIT_PROBLEMS
 
 
 def cmd_demo(course, args) -> int:

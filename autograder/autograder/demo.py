@@ -109,6 +109,7 @@ def run_demo(
         print(f"{result.student:18} {result.lesson:20} {score:>11}  "
               f"{'as expected' if ok else 'UNEXPECTED'}  {note}".rstrip())  # fmt: skip
     print(f"\nreport: {page}")
+    print(f"written answers, by hand: course --config {course.file} formgrader")
     if surprises:
         print(f"course demo: {surprises} submissions were not graded as expected")
         return 1

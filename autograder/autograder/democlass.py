@@ -71,6 +71,12 @@ EXPECTED: dict[str, Expected] = {
 }  # fmt: skip
 
 
+WRITTEN_ANSWER = (
+    "*A demo answer.* A student's written answer goes here: grade it in formgrader "
+    "(`course formgrader`) against the rubric in the source notebook."
+)
+
+
 def solutions(source: nbformat.NotebookNode) -> dict[str, str]:
     """The instructor's code of each solution cell, by grade_id, without the markers."""
     answers = {}
@@ -92,6 +98,13 @@ def make_demo_class(course: Course, lesson: Lesson, submitted: Path) -> dict[str
     release = nbformat.read(lesson.notebook(course.release), as_version=4)
     answers = solutions(source)
     first = next(iter(answers))
+    # The perfect student also answers the written questions, so that formgrader has
+    # something to grade by hand (the others leave them blank).
+    written = {
+        cell.metadata["nbgrader"]["grade_id"]: WRITTEN_ANSWER
+        for cell in source.cells
+        if cell.cell_type == "markdown" and cell.metadata.get("nbgrader", {}).get("solution")
+    }
 
     def with_answers(chosen: dict[str, str]) -> nbformat.NotebookNode:
         notebook = nbformat.from_dict(json.loads(json.dumps(release)))
@@ -102,7 +115,7 @@ def make_demo_class(course: Course, lesson: Lesson, submitted: Path) -> dict[str
         return notebook
 
     makers: dict[str, Callable[[], nbformat.NotebookNode | str]] = {
-        "perfect": lambda: with_answers(answers),
+        "perfect": lambda: with_answers({**answers, **written}),
         "blank": lambda: with_answers({}),
         "partial": lambda: with_answers({first: answers[first]}),
         "deletes_tests": lambda: _without_tests(with_answers(answers)),

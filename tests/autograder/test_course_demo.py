@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from autograder import cli
-from autograder.demo import EXAMPLE_COURSE_FILE
-
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("course_demo")]
 
 
-def test_course_demo_runs_to_the_end(tmp_path, capsys):
-    out = tmp_path / "demo"
-    config = str(EXAMPLE_COURSE_FILE)
-    assert cli.main(["--config", config, "demo", "--out", str(out), "--jobs", "2"]) == cli.EXIT_OK
-    printed = capsys.readouterr().out
+def test_course_demo_runs_to_the_end(example_demo):
+    out, printed = example_demo
     assert "on 00_fixture" in printed
     for step in range(1, 6):
         assert f"[{step}/5]" in printed

@@ -84,7 +84,8 @@ def test_exact_rows(graded, tmp_path):
         ["perfect", LESSON, "square_values", "2", "2", "2", "", "false", "graded", "false", ""],
         ["perfect", LESSON, "row_means_shape", "1", "1", "1", "", "false", "graded", "false", ""],
         ["perfect", LESSON, "row_means_values", "1", "1", "1", "", "false", "graded", "false", ""],
-        ["perfect", LESSON, "why_axis", "0", "1", "0", "", "false", "graded", "false", ""],
+        # A written answer: no automatic score, waiting for a person.
+        ["perfect", LESSON, "why_axis", "0", "1", "", "", "true", "graded", "false", ""],
     ]
     memory = "the kernel used more than 600 MB and was stopped in cell 6 (square)"
     assert of("memory-bomb")[0] == [
@@ -122,7 +123,7 @@ def test_manual_scores_and_missing_students(graded, tmp_path):
     assert by_student["absent"] == ["absent", "", "0", "5"]
     cells = rows(cells_csv)
     why = [row for row in cells if row[0] == "perfect" and row[2] == "why_axis"]
-    assert why == [["perfect", LESSON, "why_axis", "1", "1", "0", "1", "false", "graded",
+    assert why == [["perfect", LESSON, "why_axis", "1", "1", "", "1", "false", "graded",
                     "false", ""]]  # fmt: skip
     absent = [row for row in cells if row[0] == "absent"]
     assert absent == [["absent", LESSON, "", "", "", "", "", "", "missing", "false",
