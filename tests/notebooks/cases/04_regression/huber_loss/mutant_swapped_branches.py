@@ -1,0 +1,6 @@
+# swaps the branches: linear for small errors, quadratic for large ones
+def huber_loss(y_true, y_pred, delta=1.0):
+    error = np.asarray(y_pred, dtype=np.float64) - np.asarray(y_true, dtype=np.float64)
+    abs_error = np.abs(error)
+    losses = np.where(abs_error > delta, 0.5 * error**2, delta * (abs_error - 0.5 * delta))
+    return float(np.mean(losses))

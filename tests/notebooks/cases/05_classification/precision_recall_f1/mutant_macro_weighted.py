@@ -1,0 +1,13 @@
+# the "macro" average weighted by each class's number of examples (that is sklearn's "weighted")
+def precision_recall_f1(cm, average=None):
+    cm = np.asarray(cm, dtype=np.float64)
+    tp = np.diag(cm)
+    predicted, actual = cm.sum(axis=0), cm.sum(axis=1)
+    precision = np.divide(tp, predicted, out=np.zeros_like(tp), where=predicted > 0)
+    recall = np.divide(tp, actual, out=np.zeros_like(tp), where=actual > 0)
+    both = precision + recall
+    f1 = np.divide(2 * precision * recall, both, out=np.zeros_like(tp), where=both > 0)
+    if average == "macro":
+        w = actual / actual.sum()
+        return float(precision @ w), float(recall @ w), float(f1 @ w)
+    return precision, recall, f1
