@@ -1,6 +1,7 @@
 """Grading throughput: `course grade --jobs N` (sandboxed) against plain nbgrader.
 
     .venv/bin/python benchmarks/grading.py [--jobs 2] [--course course/example/course/course.toml]
+                                           [--lesson L ...]
 
 Both grade the same submissions, the course's demo class (perfect, blank, partial and
 hostile ones), on separate copies with fresh gradebooks:
@@ -38,16 +39,17 @@ import json, sys, time
 from autograder.config import load_course, nbgrader_api
 from nbgrader.api import Gradebook
 course = load_course(sys.argv[1])
+lessons = course.select(sys.argv[2].split(","))
 api = nbgrader_api(course)
 times, scores = {}, {}
-for student in sys.argv[2:]:
-    for lesson in course.lessons:
+for student in sys.argv[3:]:
+    for lesson in lessons:
         start = time.perf_counter()
         api.autograde(lesson.id, student, force=True, create=True)
         times[f"{lesson.id}/{student}"] = time.perf_counter() - start
 with Gradebook(course.gradebook_url) as gradebook:
-    for lesson in course.lessons:
-        for student in sys.argv[2:]:
+    for lesson in lessons:
+        for student in sys.argv[3:]:
             try:
                 score = gradebook.find_submission(lesson.id, student).score
             except Exception:
@@ -57,17 +59,19 @@ print(json.dumps({"times": times, "scores": scores}))
 """
 
 
-def prepare(course_file: Path, root: Path) -> tuple[Path, list[str]]:
-    """A released copy of the course with its demo class submitted; returns course.toml."""
+def prepare(course_file: Path, root: Path, lessons: list[str]) -> tuple[Path, list[str]]:
+    """A released copy of the course with its demo class of ``lessons`` submitted; returns
+    its course.toml and the students."""
     from autograder.config import load_course
     from autograder.demo import scratch_copy
     from autograder.democlass import make_demo_class
     from autograder.release import release_lessons
 
     course = scratch_copy(load_course(course_file), root)
-    assert all(r.ok for r in release_lessons(course, course.lessons, run=False))
+    chosen = course.select(lessons)
+    assert all(r.ok for r in release_lessons(course, chosen, run=False))
     students: set[str] = set()
-    for lesson in course.lessons:
+    for lesson in chosen:
         students |= set(make_demo_class(course, lesson, course.workspace / "submitted"))
     return course.file, sorted(students)
 
@@ -76,19 +80,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--course", type=Path, default=EXAMPLE)
+    parser.add_argument("--lesson", action="append", metavar="L",
+                        help="this lesson's demo class (repeat; default: the first)")  # fmt: skip
     args = parser.parse_args()
+    from autograder.config import load_course
+
+    lessons = args.lesson or [load_course(args.course).lessons[0].id]
 
     base = Path(tempfile.mkdtemp(prefix="grading-bench-", dir="/var/tmp"))
     try:
-        plain_file, students = prepare(args.course, base / "plain")
-        ours_file, _ = prepare(args.course, base / "course")
-        n = len(students)
-        print(f"{n} submissions per lesson, {os.cpu_count()} CPUs, jobs={args.jobs}\n")
+        plain_file, students = prepare(args.course, base / "plain", lessons)
+        ours_file, _ = prepare(args.course, base / "course", lessons)
+        n = len(students) * len(lessons)
+        print(f"{', '.join(lessons)}: {len(students)} submissions per lesson, "
+              f"{os.cpu_count()} CPUs, jobs={args.jobs}\n")  # fmt: skip
 
         start = time.perf_counter()
         subprocess.run(
             [sys.executable, "-m", "autograder.cli", "--config", str(ours_file), "grade",
-             "--jobs", str(args.jobs)],
+             "--jobs", str(args.jobs), *(f"--lesson={lesson}" for lesson in lessons)],
             capture_output=True, text=True, check=False,
         )  # fmt: skip
         ours_wall = time.perf_counter() - start
@@ -97,7 +107,7 @@ def main() -> None:
 
         start = time.perf_counter()
         plain = subprocess.run(
-            [sys.executable, "-c", PLAIN, str(plain_file), *students],
+            [sys.executable, "-c", PLAIN, str(plain_file), ",".join(lessons), *students],
             capture_output=True, text=True, check=True,
         )  # fmt: skip
         plain_wall = time.perf_counter() - start

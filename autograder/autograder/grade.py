@@ -22,12 +22,13 @@ with findings is marked for manual review in the gradebook (``needs_manual_grade
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -277,22 +278,36 @@ def grade_all(
     _prepare_gradebook(course, lessons, students)
     tasks = [(lesson, student) for lesson in lessons for student in students]
     jobs = max(1, jobs or os.cpu_count() or 1)
-    results: list[SubmissionResult] = []
     with (
         ThreadPoolExecutor(max_workers=jobs) as pool,
         tqdm(total=len(tasks), desc="grade", unit="notebook", disable=not progress) as bar,
     ):
-        futures = [
-            pool.submit(_run_worker, course, lesson, student, sandbox) for lesson, student in tasks
-        ]
-        for future in futures:
-            results.append(future.result())
+        futures = {
+            task: pool.submit(_run_worker, course, *task, sandbox)
+            for task in sorted(tasks, key=lambda task: _expected_cost(course, *task), reverse=True)
+        }
+        for _ in as_completed(futures.values()):
             bar.update(1)
+        results = [futures[task].result() for task in tasks]  # in the course's order
     for result in results:
         path = course.workspace / "results" / result.lesson / f"{result.student}.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(asdict(result), indent=1, sort_keys=True))
     return results
+
+
+def _expected_cost(course: Course, lesson: Lesson, student: str) -> float:
+    """Seconds the submission's last grading took (0 when never graded), to start the
+    longest first.
+
+    With a few workers, one slow notebook (a loop that runs into the cell timeout) started
+    last leaves the other workers idle while it runs; started first, it overlaps with the
+    rest. Only a re-grade knows which one that is: a notebook's size says nothing of it.
+    """
+    result = course.workspace / "results" / lesson.id / f"{student}.json"
+    with contextlib.suppress(OSError, ValueError, TypeError, AttributeError):
+        return float(json.loads(result.read_text()).get("seconds", 0.0))
+    return 0.0
 
 
 def _prepare_gradebook(course: Course, lessons: list[Lesson], students: list[str]) -> None:

@@ -103,3 +103,23 @@ def test_missing_submission_and_cli(graded, capsys):
     assert code == cli.EXIT_OK, out
     assert "nobody" in out and "missing" in out and "no submission" in out
     assert "perfect" in out and "4 / 5" in out
+
+
+def test_a_regrade_starts_with_the_slowest_submission(tmp_path):
+    """The last grading time orders a re-grade, longest first; never graded counts 0."""
+    import dataclasses
+
+    from autograder.config import load_course
+    from autograder.demo import EXAMPLE_COURSE_FILE
+    from autograder.grade import _expected_cost
+
+    course = load_course(EXAMPLE_COURSE_FILE)
+    course = dataclasses.replace(course, workspace=tmp_path)
+    (lesson,) = course.lessons
+    results = tmp_path / "results" / lesson.id
+    results.mkdir(parents=True)
+    (results / "slow.json").write_text('{"seconds": 125.0}')
+    (results / "broken.json").write_text("not json")
+    assert _expected_cost(course, lesson, "slow") == 125.0
+    assert _expected_cost(course, lesson, "broken") == 0.0
+    assert _expected_cost(course, lesson, "new") == 0.0
