@@ -359,8 +359,9 @@ def cmd_formgrader(course, args) -> int:
     except FormgraderError as error:
         print(f"course formgrader: {error}", file=sys.stderr)
         return EXIT_PROBLEMS
-    gradebook = course.workspace / "gradebook.db"
-    if course.gradebook_url.startswith("sqlite") and not gradebook.exists():
+    # config.py makes a SQLite URL's path absolute: sqlite:////abs/path/gradebook.db
+    sqlite = course.gradebook_url.startswith("sqlite:///")
+    if sqlite and not Path(course.gradebook_url.removeprefix("sqlite:///")).exists():
         print("course formgrader: the gradebook is empty: run `course grade` first")
     print(f"  formgrader: {server.url('formgrader')}")
     print(f"  JupyterLab: {server.url('lab')}")

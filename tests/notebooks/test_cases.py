@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from autograder.config import DEFAULT_COURSE_FILE, load_course
+from autograder.integrity import scan_source
 from grading import (
     CASES,
     answer_ids,
@@ -52,7 +53,8 @@ def graded_answer(tmp_path_factory):
 
 @pytest.mark.parametrize("lesson", LESSONS)
 def test_every_answer_has_tests_mutants_and_an_alternative(lesson):
-    """The cases exist before they are graded: tests, 3 mutants, 1 alternative per answer."""
+    """The cases exist before they are graded: tests, 3 mutants, 1 alternative per answer,
+    and none that tampers with the kernel they share."""
     notebook = read_source(lesson)
     owned = answer_tests(notebook)  # a test cell that belongs to no answer fails here
     problems = []
@@ -64,6 +66,11 @@ def test_every_answer_has_tests_mutants_and_an_alternative(lesson):
             problems.append(f"{answer}: no test cell")
         if mutants < MIN_MUTANTS or alternatives < MIN_ALTERNATIVES:
             problems.append(f"{answer}: {mutants} mutants and {alternatives} alternatives")
+        # The cases of an answer share a kernel: one that tampers (patches a module, hooks
+        # IPython...) would change the next one's grade. `course grade`'s scan says which.
+        for path in sorted((CASES / lesson / answer).glob("*.py")):
+            for finding in scan_source(path.read_text(), path.name):
+                problems.append(f"{answer}/{path.name}: {finding.rule}: {finding.what}")
     assert not problems, f"{lesson}: " + "; ".join(problems)
 
 
