@@ -6,7 +6,11 @@ comes from something already on the machine:
 * scikit-learn's bundled sets: ``digits``, ``iris``, ``wine``, ``breast_cancer``, ``diabetes``;
 * ``fashion_mnist``: the files in Keras' cache, else Debian's ``dataset-fashion-mnist``
   package (``/usr/share/datasets/fashion-mnist``), and only then a Keras download;
+* statsmodels' bundled time series: ``sunspots`` (yearly) and ``co2`` (weekly, Mauna Loa);
+* ``words``: Debian's word lists of five languages (``wamerican``, ``wfrench``, ...);
 * generated sets: ``linear``, ``curve``, ``moons``, ``circles``, ``spirals``, ``house_prices``.
+
+``as_dataset(X, y)`` turns arrays into a cached, prefetched ``tf.data`` pipeline for ``fit``.
 
 ``mnist`` and ``imdb`` come only through Keras (its cache, or a download when the network
 is reachable); lessons use them only in optional cells.
@@ -470,18 +474,23 @@ def _bundled(
     description: str,
     sklearn_loader: str,
     task: Literal["classification", "regression"],
+    scalable: bool = False,
 ) -> None:
     """Register one of scikit-learn's bundled tables as ``(X, y)``.
 
     scikit-learn is imported only when the table is loaded or described: importing it
-    would add half a second to every ``import dlcourse``.
+    would add half a second to every ``import dlcourse``. ``scalable`` tables (diabetes)
+    take ``scaled=False`` for the raw measurements instead of scikit-learn's scaled ones.
     """
     y_kind = "int64 labels" if task == "classification" else "float32 target"
 
-    def loader(dtype: str = "float32") -> Pair:
+    def loader(dtype: str = "float32", scaled: bool | None = None) -> Pair:
         from sklearn import datasets
 
-        data = getattr(datasets, sklearn_loader)()
+        if scaled is not None and not scalable:
+            raise ValueError(f"{name} has no scaled/raw variants: leave out scaled=")
+        options = {} if scaled is None else {"scaled": bool(scaled)}
+        data = getattr(datasets, sklearn_loader)(**options)
         X = np.asarray(data.data, dtype=dtype)
         y = data.target.astype(np.int64 if task == "classification" else dtype)
         return X, y
@@ -558,6 +567,7 @@ _bundled(
     "one year later.",
     "load_diabetes",
     "regression",
+    scalable=True,
 )
 
 
@@ -804,6 +814,244 @@ for _name, _title, _returns, _desc, _fn, _classes, _features in _GENERATED:
         ),
         _fn,
     )
+
+
+# --------------------------------------------------------------------------- time series
+
+
+def _statsmodels_frame(module: str) -> Any:
+    """``statsmodels.datasets.<module>.load_pandas().data``; statsmodels ships the files."""
+    import importlib
+
+    try:
+        dataset = importlib.import_module(f"statsmodels.datasets.{module}")
+    except ImportError as exc:
+        raise _SourceMissing(f"statsmodels is not installed ({exc})") from None
+    return dataset.load_pandas().data
+
+
+def load_sunspots() -> Pair:
+    """Yearly mean sunspot numbers, 1700-2008, from statsmodels' bundled datasets.
+
+    Returns ``years`` (309,) int64 and ``counts`` (309,) float32. The series has a cycle of
+    about 11 years whose height varies from cycle to cycle.
+    """
+
+    def from_statsmodels() -> Pair:
+        frame = _statsmodels_frame("sunspots")
+        years = frame["YEAR"].to_numpy().astype(np.int64)
+        return years, frame["SUNACTIVITY"].to_numpy().astype(np.float32)
+
+    return _try_sources("Sunspots", [("statsmodels", from_statsmodels)], _INFO_SUNSPOTS.how_to_get)
+
+
+def load_co2() -> Pair:
+    """Weekly atmospheric CO2 at Mauna Loa, March 1958 to December 2001 (statsmodels).
+
+    Returns ``dates`` (2284,) datetime64[D] (one per week) and ``ppm`` (2284,) float32.
+    The 59 missing weeks are filled by linear interpolation between their neighbours, so
+    the series has no gaps; it rises by about 1.5 ppm a year with a yearly cycle of about
+    6 ppm (52 weeks).
+    """
+
+    def from_statsmodels() -> Pair:
+        frame = _statsmodels_frame("co2")
+        ppm = frame["co2"].interpolate(method="linear", limit_direction="both")
+        dates = frame.index.to_numpy().astype("datetime64[D]")
+        return dates, ppm.to_numpy().astype(np.float32)
+
+    return _try_sources("Mauna Loa CO2", [("statsmodels", from_statsmodels)], _INFO_CO2.how_to_get)
+
+
+_HOW_STATSMODELS = "ships with statsmodels: `pip install statsmodels` (`make setup` does it)."
+_INFO_SUNSPOTS = DatasetInfo(
+    name="sunspots",
+    title="Sunspots (yearly)",
+    kind="bundled",
+    returns="years (309,) int64, counts (309,) float32",
+    description="Yearly mean number of sunspots, 1700-2008: an 11-year cycle of varying height.",
+    how_to_get=_HOW_STATSMODELS,
+)
+_INFO_CO2 = DatasetInfo(
+    name="co2",
+    title="Mauna Loa CO2 (weekly)",
+    kind="bundled",
+    returns="dates (2284,) datetime64[D], ppm (2284,) float32",
+    description="Weekly CO2 in the air at Mauna Loa, 1958-2001: a rising trend and a "
+    "yearly cycle. Missing weeks are interpolated.",
+    how_to_get=_HOW_STATSMODELS,
+)
+register("sunspots", _INFO_SUNSPOTS, load_sunspots)
+register("co2", _INFO_CO2, load_co2)
+
+
+# --------------------------------------------------------------------------- word lists
+
+#: Debian's word lists, one per language: language → (file, package).
+WORD_LISTS: dict[str, tuple[Path, str]] = {
+    "english": (Path("/usr/share/dict/american-english"), "wamerican"),
+    "french": (Path("/usr/share/dict/french"), "wfrench"),
+    "german": (Path("/usr/share/dict/ngerman"), "wngerman"),
+    "spanish": (Path("/usr/share/dict/spanish"), "wspanish"),
+    "italian": (Path("/usr/share/dict/italian"), "witalian"),
+}
+WORD_LANGUAGES = tuple(WORD_LISTS)
+
+
+@lru_cache(maxsize=8)
+def _read_word_list(path: str, stamp: float) -> frozenset[str]:
+    """The lower-cased words of one list that are letters only (no ', -, digits)."""
+    del stamp  # only part of the cache key
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        return frozenset(
+            word for word in (line.strip().lower() for line in handle) if word.isalpha()
+        )
+
+
+def _word_file(language: str) -> Path:
+    """The word list of one language, looked for in DLCOURSE_DATA_DIR/words first."""
+    path, package = WORD_LISTS[language]
+    folder = _data_dir()
+    if folder is not None and (folder / "words" / path.name).is_file():
+        return folder / "words" / path.name
+    if not path.is_file():
+        raise _SourceMissing(f"{path} does not exist (Debian package {package})")
+    return path
+
+
+def load_words(
+    languages: tuple[str, ...] | list[str] | None = None,
+    *,
+    min_length: int = 3,
+    max_length: int | None = None,
+    per_language: int | None = None,
+    seed: int = 0,
+) -> Pair:
+    """Words of several languages from Debian's word lists, labelled by language.
+
+    Words are lower-cased and kept only when made of letters (accents allowed: "même",
+    "größe"); a word found in more than one of the chosen languages ("animal", "piano") is
+    dropped, so every word has exactly one right label.
+
+    Args:
+        languages: names from ``WORD_LANGUAGES`` (default: all five); label i is
+            ``languages[i]``.
+        min_length, max_length: keep words with this many letters (inclusive).
+        per_language: keep this many words of each language, drawn at random with ``seed``
+            (default: all of them; the lists differ in size, from 60,000 to 300,000 words).
+        seed: seeds the draw and the final shuffle (the global NumPy state is not touched).
+
+    Returns:
+        ``words`` (n,) str and ``labels`` (n,) int64, shuffled together.
+
+    Raises:
+        ValueError: for an unknown language, bad lengths, or a per_language larger than
+            what a language has.
+        DatasetUnavailableError: when a word list is not installed (names its package).
+    """
+    chosen = tuple(WORD_LANGUAGES if languages is None else languages)
+    unknown = [lang for lang in chosen if lang not in WORD_LISTS]
+    if unknown or not chosen or len(set(chosen)) != len(chosen):
+        raise ValueError(
+            f"languages must be distinct names from {', '.join(WORD_LANGUAGES)}, not {chosen!r}"
+        )
+    _check_count("min_length", min_length)
+    if max_length is not None and (
+        _check_count("max_length", max_length) or max_length < min_length
+    ):
+        raise ValueError(f"max_length ({max_length}) must be at least min_length ({min_length})")
+    if per_language is not None:
+        _check_count("per_language", per_language)
+
+    def from_debian() -> Pair:
+        lists = []
+        for language in chosen:
+            path = _word_file(language)
+            lists.append(_read_word_list(str(path), path.stat().st_mtime))
+        counts: dict[str, int] = {}
+        for words in lists:
+            for word in words:
+                counts[word] = counts.get(word, 0) + 1
+        rng = np.random.default_rng(seed)
+        all_words, all_labels = [], []
+        for label, (language, words) in enumerate(zip(chosen, lists, strict=True)):
+            kept = sorted(
+                word
+                for word in words
+                if counts[word] == 1
+                and len(word) >= min_length
+                and (max_length is None or len(word) <= max_length)
+            )
+            if per_language is not None:
+                if per_language > len(kept):
+                    raise ValueError(
+                        f"per_language={per_language} is more than the {len(kept)} {language} "
+                        "words of that length"
+                    )
+                kept = [
+                    kept[i] for i in np.sort(rng.choice(len(kept), per_language, replace=False))
+                ]
+            all_words.extend(kept)
+            all_labels.extend([label] * len(kept))
+        order = rng.permutation(len(all_words))
+        return np.asarray(all_words, dtype=str)[order], np.asarray(all_labels, np.int64)[order]
+
+    return _try_sources("Word lists", [("Debian word lists", from_debian)], _INFO_WORDS.how_to_get)
+
+
+_INFO_WORDS = DatasetInfo(
+    name="words",
+    title="Words of five languages",
+    kind="files",
+    returns="words (n,) str, labels (n,) int64 (index into languages)",
+    description="Lower-cased words from Debian's English, French, German, Spanish and "
+    "Italian word lists; words shared by two languages are left out.",
+    class_names=WORD_LANGUAGES,
+    how_to_get=(
+        "on Debian or Ubuntu run `sudo apt-get install wamerican wfrench wngerman wspanish "
+        "witalian` (the course's `make setup` does it); or copy the files american-english, "
+        "french, ngerman, spanish, italian (one word per line, UTF-8) into "
+        "$DLCOURSE_DATA_DIR/words/."
+    ),
+)
+register("words", _INFO_WORDS, load_words)
+
+
+# --------------------------------------------------------------------------- pipelines
+
+
+def as_dataset(
+    X: Any,
+    y: Any = None,
+    *,
+    batch_size: int = 32,
+    shuffle: bool = False,
+    seed: int = 0,
+) -> Any:
+    """A ``tf.data.Dataset`` of ``(X, y)`` batches, cached and prefetched, for ``fit``.
+
+    Given NumPy arrays, Keras builds a new input pipeline at every epoch and every
+    validation pass; for the small models of the lessons that costs more than the
+    training. Build the dataset once with this function and pass it to ``fit``,
+    ``evaluate`` or ``validation_data``.
+
+    Args:
+        X: inputs, shape (n, ...); y: targets, shape (n, ...), or None for inputs only.
+        batch_size: samples per batch (the last batch may be smaller).
+        shuffle: reshuffle the samples every epoch (for training sets), seeded by ``seed``.
+
+    Returns:
+        A dataset of ``(x_batch, y_batch)`` (or ``x_batch`` when y is None).
+    """
+    import tensorflow as tf
+
+    _check_count("batch_size", batch_size)
+    if y is not None and len(X) != len(y):
+        raise ValueError(f"X and y must have the same length, not {len(X)} and {len(y)}")
+    dataset = tf.data.Dataset.from_tensor_slices(X if y is None else (X, y)).cache()
+    if shuffle:
+        dataset = dataset.shuffle(len(X), seed=seed, reshuffle_each_iteration=True)
+    return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
 # --------------------------------------------------------------------------- splitting

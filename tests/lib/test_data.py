@@ -16,6 +16,7 @@ import pytest
 from dlcourse import data
 
 HAS_DEBIAN_FASHION = (data.DEBIAN_FASHION_MNIST / data.FASHION_MNIST_FILES[0]).is_file()
+HAS_WORD_LISTS = all(path.is_file() for path, _ in data.WORD_LISTS.values())
 
 
 # --------------------------------------------------------------------------- helpers
@@ -58,6 +59,7 @@ def test_registry_lists_every_dataset_the_course_needs():
     expected = {
         "digits", "iris", "wine", "breast_cancer", "diabetes", "fashion_mnist", "mnist",
         "imdb", "linear", "curve", "moons", "circles", "spirals", "house_prices",
+        "sunspots", "co2", "words",
     }  # fmt: skip
     assert expected <= set(data.names())
     for name in data.names():
@@ -110,6 +112,20 @@ def test_digits_as_images():
     X, y = data.load("digits", as_images=True, dtype="float64")
     assert X.shape == (1797, 8, 8) and X.dtype == np.float64
     assert X.min() == 0 and X.max() == 16
+
+
+def test_diabetes_raw_measurements():
+    X_raw, y_raw = data.load("diabetes", scaled=False)
+    X_scaled, y_scaled = data.load("diabetes")
+    assert X_raw.shape == X_scaled.shape == (442, 10)
+    assert X_raw[:, 0].min() >= 19 and X_raw[:, 0].max() <= 79  # age in years
+    assert abs(float(X_scaled[:, 0].mean())) < 1e-6  # scikit-learn's centred columns
+    assert (y_raw == y_scaled).all()
+
+
+def test_scaled_is_refused_where_there_is_no_raw_variant():
+    with pytest.raises(ValueError, match="iris has no scaled/raw variants"):
+        data.load("iris", scaled=False)
 
 
 # --------------------------------------------------------------------------- Fashion-MNIST
@@ -393,3 +409,144 @@ def test_split_rejects_mismatched_lengths():
 def test_split_too_small():
     with pytest.raises(ValueError, match="too few"):
         data.train_val_test_split(np.zeros((3, 1)), np.zeros(3), val_size=0.1, test_size=0.1)
+
+
+# --------------------------------------------------------------------------- time series
+
+
+def test_sunspots():
+    years, counts = data.load("sunspots")
+    assert years.shape == counts.shape == (309,)
+    assert years.dtype == np.int64 and counts.dtype == np.float32
+    assert years[0] == 1700 and years[-1] == 2008 and (np.diff(years) == 1).all()
+    assert counts.min() >= 0 and np.isfinite(counts).all()
+
+
+def test_co2_is_weekly_without_gaps():
+    dates, ppm = data.load("co2")
+    assert dates.shape == ppm.shape == (2284,)
+    assert dates.dtype == np.dtype("datetime64[D]") and ppm.dtype == np.float32
+    assert (np.diff(dates) == np.timedelta64(7, "D")).all()
+    assert np.isfinite(ppm).all() and 310 < ppm.min() < ppm.max() < 380
+
+
+def test_series_without_statsmodels_fail_clearly(monkeypatch):
+    monkeypatch.setitem(__import__("sys").modules, "statsmodels.datasets.sunspots", None)
+    with pytest.raises(data.DatasetUnavailableError, match="pip install statsmodels"):
+        data.load("sunspots")
+
+
+# --------------------------------------------------------------------------- word lists
+
+
+@pytest.fixture
+def fake_word_lists(monkeypatch, tmp_path):
+    """Three tiny word lists; "piano" is in two of them, "Über" is capitalised."""
+    lists = {
+        "english": "cat\ndog\nhouse\npiano\nit's\nx\nbird\n",
+        "german": "Hund\nKatze\nÜber\npiano\nhaus\nvogel\n",
+        "italian": "gatto\ncane\ncasa\nuccello\n",
+    }
+    files = {}
+    for language, text in lists.items():
+        path = tmp_path / language
+        path.write_text(text, encoding="utf-8")
+        files[language] = (path, f"w{language}")
+    monkeypatch.setattr(data, "WORD_LISTS", files)
+    monkeypatch.delenv("DLCOURSE_DATA_DIR", raising=False)
+    return tmp_path
+
+
+def test_words_are_lower_case_letters_with_one_language_each(fake_word_lists):
+    words, labels = data.load("words", languages=["english", "german", "italian"])
+    by_language = {lang: set(words[labels == i]) for i, lang in enumerate(("en", "de", "it"))}
+    assert by_language["en"] == {"cat", "dog", "house", "bird"}  # not piano, it's, x
+    assert by_language["de"] == {"hund", "katze", "über", "haus", "vogel"}
+    assert by_language["it"] == {"gatto", "cane", "casa", "uccello"}
+    assert words.dtype.kind == "U" and labels.dtype == np.int64
+
+
+def test_words_lengths_balance_and_seed(fake_word_lists):
+    words, labels = data.load(
+        "words",
+        languages=["english", "german", "italian"],
+        min_length=4,
+        max_length=5,
+        per_language=2,
+    )
+    assert all(4 <= len(word) <= 5 for word in words)
+    assert np.bincount(labels).tolist() == [2, 2, 2]
+    again = data.load(
+        "words",
+        languages=["english", "german", "italian"],
+        min_length=4,
+        max_length=5,
+        per_language=2,
+    )
+    assert (again[0] == words).all() and (again[1] == labels).all()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"languages": ["klingon"]}, "languages must be distinct names"),
+        ({"languages": ["english", "english"]}, "languages must be distinct names"),
+        ({"min_length": 0}, "min_length must be a positive int"),
+        ({"min_length": 5, "max_length": 4}, "max_length \\(4\\) must be at least"),
+        ({"per_language": 50}, "per_language=50 is more than the 5 english words"),
+    ],
+)
+def test_words_bad_arguments(fake_word_lists, kwargs, message):
+    kwargs.setdefault("languages", ["english", "italian"])
+    with pytest.raises(ValueError, match=message):
+        data.load("words", **kwargs)
+
+
+def test_missing_word_list_names_its_package(fake_word_lists, monkeypatch):
+    lists = dict(data.WORD_LISTS)
+    lists["italian"] = (fake_word_lists / "nowhere" / "italian", "witalian")
+    monkeypatch.setattr(data, "WORD_LISTS", lists)
+    with pytest.raises(data.DatasetUnavailableError, match="Debian package witalian"):
+        data.load("words", languages=["english", "italian"])
+
+
+def test_word_lists_in_the_data_dir_come_first(fake_word_lists, monkeypatch):
+    folder = fake_word_lists / "data" / "words"
+    folder.mkdir(parents=True)
+    (folder / "english").write_text("zebra\n", encoding="utf-8")
+    monkeypatch.setenv("DLCOURSE_DATA_DIR", str(fake_word_lists / "data"))
+    words, _ = data.load("words", languages=["english"])
+    assert words.tolist() == ["zebra"]
+
+
+@pytest.mark.skipif(not HAS_WORD_LISTS, reason="Debian word lists not installed")
+def test_real_word_lists():
+    words, labels = data.load("words", per_language=1000, max_length=12)
+    assert np.bincount(labels).tolist() == [1000] * 5
+    assert len(set(words.tolist())) == len(words)
+    assert all(word.isalpha() and word == word.lower() for word in words)
+
+
+# --------------------------------------------------------------------------- pipelines
+
+
+def test_as_dataset_batches_every_sample_once():
+    X = np.arange(10, dtype=np.float32).reshape(10, 1)
+    y = np.arange(10) % 2
+    batches = list(data.as_dataset(X, y, batch_size=4))
+    assert [len(xb) for xb, _ in batches] == [4, 4, 2]
+    assert np.concatenate([xb.numpy() for xb, _ in batches]).ravel().tolist() == list(range(10))
+
+
+def test_as_dataset_shuffles_every_epoch_with_a_seed():
+    X = np.arange(50, dtype=np.float32)
+    dataset = data.as_dataset(X, batch_size=50, shuffle=True, seed=3)
+    first, second = (next(iter(dataset)).numpy().tolist() for _ in range(2))
+    assert first != second and sorted(first) == sorted(second) == list(range(50))
+    again = data.as_dataset(X, batch_size=50, shuffle=True, seed=3)
+    assert next(iter(again)).numpy().tolist() == first
+
+
+def test_as_dataset_rejects_mismatched_lengths():
+    with pytest.raises(ValueError, match="same length, not 3 and 2"):
+        data.as_dataset(np.zeros(3), np.zeros(2))
