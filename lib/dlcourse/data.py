@@ -956,10 +956,12 @@ def load_words(
             f"languages must be distinct names from {', '.join(WORD_LANGUAGES)}, not {chosen!r}"
         )
     _check_count("min_length", min_length)
-    if max_length is not None and (
-        _check_count("max_length", max_length) or max_length < min_length
-    ):
-        raise ValueError(f"max_length ({max_length}) must be at least min_length ({min_length})")
+    if max_length is not None:
+        _check_count("max_length", max_length)
+        if max_length < min_length:
+            raise ValueError(
+                f"max_length ({max_length}) must be at least min_length ({min_length})"
+            )
     if per_language is not None:
         _check_count("per_language", per_language)
 
@@ -1033,7 +1035,9 @@ def as_dataset(
     Given NumPy arrays, Keras builds a new input pipeline at every epoch and every
     validation pass; for the small models of the lessons that costs more than the
     training. Build the dataset once with this function and pass it to ``fit``,
-    ``evaluate`` or ``validation_data``.
+    ``evaluate`` or ``validation_data``; call ``fit(..., shuffle=False)``: the dataset
+    shuffles itself (``shuffle=True`` here), and Keras warns that its own default
+    ``shuffle=True`` does nothing for a dataset.
 
     Args:
         X: inputs, shape (n, ...); y: targets, shape (n, ...), or None for inputs only.
