@@ -120,6 +120,9 @@ def test_lesson_set_up_cell_runs_in_jupyterlab(page, tmp_path):
     server = launch(release, tmp_path, log=tmp_path / "lab.log")
     try:
         page.goto(server.url("lab/tree/01_tensors/01_tensors.ipynb"))
+        # As a student would: wait until the status bar says the kernel is idle. A cell run
+        # while JupyterLab 4.6 is still connecting can leave it "Connecting" for good.
+        page.locator("#jp-main-statusbar", has_text="| Idle").wait_for(timeout=120_000)
         setup = page.locator(".jp-CodeCell", has_text="dlcourse.setup(")
         setup.locator(".jp-InputArea-editor").click()
         page.keyboard.press("Escape")  # command mode: the cell is selected, not edited
