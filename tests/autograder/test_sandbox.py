@@ -19,7 +19,8 @@ import psutil
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from autograder import sandbox as sandbox_module
+from autograder.sandbox import bwrap as bwrap_module
+from autograder.sandbox import runner as runner_module
 from autograder.sandbox import ExecutionResult, Limits, bubblewrap_available, execute_notebook
 
 NO_BWRAP = "bubblewrap (bwrap) is missing or cannot create namespaces on this machine"
@@ -435,7 +436,7 @@ def test_a_kernel_that_cannot_start_is_invalid_and_nothing_scores(tmp_path):
 
 @needs_bwrap
 def test_a_sandbox_that_cannot_start_is_invalid_and_says_why(tmp_path, monkeypatch):
-    monkeypatch.setattr(sandbox_module, "_bwrap_command", lambda *args: ["bwrap", "--bogus"])
+    monkeypatch.setattr(runner_module, "bwrap_command", lambda *args: ["bwrap", "--bogus"])
     executed, result = run(notebook("x = 1"), tmp_path / "work")
     assert result.status == "invalid", result
     assert "bwrap: Unknown option --bogus" in result.reason
@@ -445,7 +446,7 @@ def test_a_sandbox_that_cannot_start_is_invalid_and_says_why(tmp_path, monkeypat
 def test_the_callers_mistakes_raise(tmp_path, monkeypatch):
     with pytest.raises(FileNotFoundError):
         execute_notebook(notebook("1"), tmp_path / "missing", FAST)
-    monkeypatch.setattr(sandbox_module, "bubblewrap_available", lambda: False)
+    monkeypatch.setattr(runner_module, "bubblewrap_available", lambda: False)
     with pytest.raises(RuntimeError, match="bubblewrap"):
         execute_notebook(notebook("1"), tmp_path, FAST, sandbox=True)
     with pytest.raises(ValueError, match="cell_timeout"):
@@ -453,7 +454,7 @@ def test_the_callers_mistakes_raise(tmp_path, monkeypatch):
 
 
 def test_bubblewrap_is_unavailable_without_bwrap(monkeypatch):
-    monkeypatch.setattr(sandbox_module.shutil, "which", lambda name: None)
+    monkeypatch.setattr(bwrap_module.shutil, "which", lambda name: None)
     bubblewrap_available.cache_clear()
     try:
         assert bubblewrap_available() is False

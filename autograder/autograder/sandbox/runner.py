@@ -1,0 +1,411 @@
+"""One execution: the runtime folder, the kernel in its sandbox, its watchdog, the cell loop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import psutil
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbformat import NotebookNode
+
+from autograder.sandbox.bwrap import bubblewrap_available, bwrap_command
+from autograder.sandbox.client import (
+    IOPUB_TIMEOUT_S,
+    STARTUP_TIMEOUT_S,
+    GradingClient,
+    error_output,
+)
+from autograder.sandbox.limits import ExecutionResult, Limits
+from autograder.sandbox.watchdog import ConsoleTail, KernelProcesses
+
+log = logging.getLogger("autograder.sandbox")
+
+# The course repository: autograder/autograder/sandbox/runner.py -> the repository's root.
+REPOSITORY_ROOT = Path(__file__).resolve().parents[3]
+
+
+class _Quiet(logging.LoggerAdapter):
+    """nbclient logs a cell timeout or a dead kernel as errors; here they are expected."""
+
+    def log(self, level: int, msg: object, *args: Any, **kwargs: Any) -> None:
+        super().log(logging.DEBUG, msg, *args, **kwargs)
+
+
+_nbclient_log = _Quiet(log, {})
+
+# The watchdog kills the kernel this long after the notebook's time limit, whatever
+# nbclient is waiting for: the limit holds even if a kernel hangs in a way nbclient misses.
+_HARD_GRACE_S = 2 * IOPUB_TIMEOUT_S + 5
+_SANDBOX_HOME = "/tmp/home"  # inside the sandbox /tmp is a private tmpfs
+
+
+def execute_notebook(
+    notebook: NotebookNode,
+    workdir: Path,
+    limits: Limits = Limits(),  # noqa: B008 - frozen, so one shared default is safe
+    *,
+    sandbox: bool | None = None,
+    env: dict[str, str] | None = None,
+    kernel_name: str = "python3",
+    mask: Sequence[Path] = (REPOSITORY_ROOT,),
+    ro_binds: Sequence[Path] = (),
+) -> tuple[NotebookNode, ExecutionResult]:
+    """Run ``notebook`` to the end in ``workdir`` under ``limits``; return it executed.
+
+    Args:
+        notebook: the (sanitized) submission. It is not modified: a copy is executed.
+        workdir: the submission's own working copy: the kernel's cwd and the only host
+            folder it can write to in the sandbox. It must exist.
+        limits: time, memory and output limits.
+        sandbox: True requires bubblewrap (RuntimeError without it), False runs without
+            it, None uses it where it works.
+        env: extra environment variables for the kernel (say ``DLCOURSE_DATA_DIR``; a
+            folder it names must be readable in the sandbox: see ``ro_binds``).
+        kernel_name: the Jupyter kernel spec; its command runs inside the sandbox.
+        mask: folders hidden in the sandbox behind empty read-only folders; /root and the
+            grader's HOME are always hidden too.
+        ro_binds: folders (under a masked one) bound back read-only, e.g. a data cache.
+            The Python installation, the virtual environment and the editable ``dlcourse``
+            package are bound back automatically.
+
+    Returns:
+        The executed copy of the notebook (every code cell that did not run has an error
+        output) and an :class:`ExecutionResult`. Nothing the submission does raises.
+
+    Raises:
+        FileNotFoundError: ``workdir`` is not a folder.
+        RuntimeError: ``sandbox=True`` and bubblewrap does not work here.
+    """
+    started = time.monotonic()
+    workdir = Path(workdir).resolve()
+    if not workdir.is_dir():
+        raise FileNotFoundError(f"the working folder {workdir} does not exist")
+    if sandbox is None:
+        sandboxed = bubblewrap_available()
+    elif sandbox and not bubblewrap_available():
+        raise RuntimeError("sandbox=True but bubblewrap (bwrap) is missing or does not work")
+    else:
+        sandboxed = bool(sandbox)
+
+    try:
+        # A JSON round trip copies the notebook, upgrades old formats and joins sources.
+        nb = nbformat.reads(json.dumps(notebook), as_version=4)
+        if not isinstance(nb.get("cells"), list):
+            raise ValueError("it has no list of cells")
+    except Exception as error:  # anything unreadable is "invalid"
+        result = ExecutionResult(
+            status="invalid",
+            reason=f"not a notebook: {error}",
+            seconds=time.monotonic() - started,
+            peak_memory_mb=0.0,
+            sandboxed=sandboxed,
+            cells_run=0,
+            cells_total=0,
+        )
+        return nbformat.v4.new_notebook(), result
+
+    run = _Run(nb, workdir, limits, sandboxed, env or {}, kernel_name, mask, ro_binds)
+    result = run_sync(run.execute)()
+    result.seconds = time.monotonic() - started
+    return nb, result
+
+
+class _Run:
+    """One execution: the runtime folder, the kernel, its watchdog and the cell loop."""
+
+    def __init__(
+        self,
+        nb: NotebookNode,
+        workdir: Path,
+        limits: Limits,
+        sandboxed: bool,
+        env: dict[str, str],
+        kernel_name: str,
+        mask: Sequence[Path],
+        ro_binds: Sequence[Path],
+    ) -> None:
+        self.nb = nb
+        self.workdir = workdir
+        self.limits = limits
+        self.sandboxed = sandboxed
+        self.extra_env = env
+        self.kernel_name = kernel_name
+        self.mask = mask
+        self.ro_binds = ro_binds
+        self.code_cells = [
+            cell for cell in nb.cells if cell.cell_type == "code" and cell.source.strip()
+        ]
+        self.cells_run = 0
+        self.failure = ""  # an unexpected error of nbclient's, for the reason
+        self.status = "ok"
+        self.reason = f"all {len(self.code_cells)} code cells ran"
+
+    async def execute(self) -> ExecutionResult:
+        # Outputs the submission came with are not evidence of anything.
+        for cell in self.nb.cells:
+            if cell.cell_type == "code":
+                cell.outputs = []
+                cell.execution_count = None
+        runtime = _runtime_folder()
+        processes: KernelProcesses | None = None
+        km: _KernelManager | None = None
+        client: GradingClient | None = None
+        try:
+            home, kernel_env = self._kernel_env(runtime)
+            km = _KernelManager(
+                transport="ipc",
+                ip=str(runtime / "k"),
+                connection_file=str(runtime / "kernel.json"),
+                kernel_name=self.kernel_name,
+                log=_nbclient_log,
+            )
+            if self.sandboxed:
+                km.command_prefix = bwrap_command(
+                    self.workdir, runtime, home, self.mask, self.ro_binds, self.limits.memory_mb
+                )
+            client = GradingClient(
+                self.nb,
+                km,
+                output_limit=int(self.limits.output_mb * 2**20),
+                on_output_limit=lambda: processes.kill("output_limit") if processes else None,
+                log=_nbclient_log,
+            )
+            try:
+                await client.async_start_new_kernel(
+                    env=kernel_env,
+                    cwd=str(self.workdir),
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                )
+            except Exception as error:  # a kernel that cannot start is "invalid"
+                return self._invalid(f"the kernel could not start: {error}", processes)
+            assert km.provisioner is not None and km.provisioner.process is not None
+            console = ConsoleTail(km.provisioner.process.stdout)
+            processes = KernelProcesses(
+                psutil.Process(km.provisioner.pid), self.sandboxed, self.limits
+            )
+            km.processes = processes
+            processes.start_watchdog()
+            try:
+                await client.async_start_new_kernel_client()
+                info = await client.kc.kernel_info(reply=True, timeout=STARTUP_TIMEOUT_S)
+            except Exception as error:
+                detail = console.text() or str(error) or type(error).__name__
+                return self._invalid(f"the kernel could not start: {detail}", processes)
+            if "language_info" in info["content"]:
+                self.nb.metadata["language_info"] = info["content"]["language_info"]
+            await self._run_cells(client, processes)
+            return self._result(processes)
+        finally:
+            if client is not None and client.kc is not None:
+                client.kc.stop_channels()
+            if processes is not None:
+                processes.kill(None)
+                processes.stop_watchdog()
+            if km is not None:
+                await _forget(km, killed=processes is not None)
+            shutil.rmtree(runtime, ignore_errors=True)
+
+    def _kernel_env(self, runtime: Path) -> tuple[str, dict[str, str]]:
+        """The kernel's whole environment, and its HOME."""
+        if self.sandboxed:
+            home, tmp = _SANDBOX_HOME, "/tmp"
+        else:
+            home, tmp = str(runtime / "home"), str(runtime / "tmp")
+            os.mkdir(home)
+            os.mkdir(tmp)
+        kernel_env = {
+            "PATH": os.environ.get("PATH", os.defpath),
+            "LANG": os.environ.get("LANG", "C.UTF-8"),
+            "TMPDIR": tmp,
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "TF_ENABLE_ONEDNN_OPTS": "0",
+            "MPLBACKEND": "Agg",
+            "KERAS_HOME": f"{home}/.keras",
+            "MPLCONFIGDIR": f"{home}/.config/matplotlib",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            **self.extra_env,
+            # Not overridable: the sandbox's HOME, and the switches the course code reads.
+            "HOME": home,
+            "NBGRADER_EXECUTION": "autograde",
+            "DLCOURSE_OFFLINE": "1",
+        }
+        return home, kernel_env
+
+    async def _run_cells(self, client: GradingClient, processes: KernelProcesses) -> None:
+        limits = self.limits
+        deadline = time.monotonic() + limits.notebook_timeout
+        processes.hard_deadline = deadline + _HARD_GRACE_S
+        stopped: str | None = None  # why execution stopped: the NotRun errors say it
+        for index, cell in enumerate(self.nb.cells):
+            if cell.cell_type != "code":
+                continue
+            if stopped is not None:
+                cell.outputs = [error_output("NotRun", f"not run: {stopped}")]
+                continue
+            if not cell.source.strip():
+                continue
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or processes.killed_for:
+                stopped = self._stop(index, processes.killed_for or "notebook_timeout")
+                cell.outputs = [error_output("NotRun", f"not run: {stopped}")]
+                continue
+            budget = min(limits.cell_timeout, remaining)
+            by_notebook = budget < limits.cell_timeout  # a timeout now is the notebook's
+            client.prepare(cell, budget)
+            try:
+                await client.async_execute_cell(
+                    cell, index, execution_count=client.code_cells_executed + 1
+                )
+                cause = None
+            except DeadKernelError:
+                cause = "kernel_died"
+            except CellTimeoutError:
+                # No last outputs after the interrupt (or after the reply): the kernel is
+                # stuck, or this cell's outputs are incomplete. It cannot go on.
+                cause = "unresponsive"
+            except Exception as error:  # nbclient choked on something; never raise
+                log.exception("executing cell %d failed", index + 1)
+                cause, self.failure = "failed", f"{type(error).__name__}: {error}"
+            if processes.killed_for:  # the watchdog, or the output cap, stopped the kernel
+                cause = processes.killed_for
+            elif client.timed_out and by_notebook:
+                cause = "notebook_timeout"
+            if cause is None:
+                if client.timed_out:
+                    message = f"the cell ran longer than {_num(limits.cell_timeout)} s"
+                    cell.outputs.insert(
+                        0, error_output("CellTimeoutError", f"{message} and was interrupted")
+                    )
+                self.cells_run += 1
+                client.cell_done(index)
+                continue
+            processes.kill(None)
+            stopped = self._stop(index, cause)
+            if not client.output_limited:  # otherwise the cell has its note already
+                cell.outputs.insert(0, error_output(_STOPPED_ENAME[cause], stopped))
+
+    def _stop(self, index: int, cause: str) -> str:
+        """Record why execution stopped in cell ``index``; return that sentence."""
+        limits = self.limits
+        where = _cell_name(self.nb.cells[index], index)
+        self.status = cause if cause in _STATUSES else "kernel_died"
+        if cause == "notebook_timeout":
+            what = f"the notebook was stopped after {_num(limits.notebook_timeout)} s"
+            self.reason = f"{what} (notebook time limit) in {where}"
+        elif cause == "memory":
+            what = f"the kernel used more than {limits.memory_mb} MB and was stopped"
+            self.reason = f"{what} in {where}"
+        elif cause == "output_limit":
+            what = f"the outputs passed {_num(limits.output_mb)} MB and the notebook was stopped"
+            self.reason = f"{what} in {where}"
+        elif cause == "unresponsive":
+            self.reason = (
+                f"{where} ran longer than {_num(limits.cell_timeout)} s, ignored the interrupt "
+                "and the kernel was stopped"
+            )
+        elif cause == "failed":
+            self.reason = f"the execution failed in {where} ({self.failure})"
+        else:
+            self.reason = f"the kernel died in {where}"
+        return self.reason
+
+    def _invalid(self, reason: str, processes: KernelProcesses | None) -> ExecutionResult:
+        """Nothing ran: every code cell gets a NotRun error."""
+        self.status, self.reason = "invalid", reason
+        for cell in self.nb.cells:
+            if cell.cell_type == "code":
+                cell.outputs = [error_output("NotRun", f"not run: {reason}")]
+        return self._result(processes)
+
+    def _result(self, processes: KernelProcesses | None) -> ExecutionResult:
+        return ExecutionResult(
+            status=self.status,
+            reason=self.reason,
+            seconds=0.0,  # set by the caller, who knows when it started
+            peak_memory_mb=processes.peak_bytes / 2**20 if processes else 0.0,
+            sandboxed=self.sandboxed,
+            cells_run=self.cells_run,
+            cells_total=len(self.code_cells),
+        )
+
+
+# The error a cell gets when execution stopped while it ran, by cause.
+_STOPPED_ENAME = {
+    "notebook_timeout": "NotebookTimeout",
+    "memory": "MemoryLimit",
+    "output_limit": "OutputLimit",
+    "kernel_died": "KernelDied",
+    "unresponsive": "CellTimeoutError",  # reported as "kernel_died"
+    "failed": "ExecutionFailed",  # reported as "kernel_died"
+}
+_STATUSES = ("ok", "notebook_timeout", "memory", "kernel_died", "output_limit", "invalid")
+
+
+def _cell_name(cell: NotebookNode, index: int) -> str:
+    grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+    return f"cell {index + 1} ({grade_id})" if grade_id else f"cell {index + 1}"
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+async def _forget(km: AsyncKernelManager, killed: bool) -> None:
+    """Reap the killed kernel and remove its connection file and sockets.
+
+    Not ``shutdown_kernel``: it would first signal the process group of a kernel that may
+    have been reaped already, a group id the system may have given to someone else.
+    """
+    with contextlib.suppress(Exception):
+        if not killed:
+            await km.shutdown_kernel(now=True)
+        elif km.has_kernel and km.provisioner is not None:
+            await asyncio.wait_for(km.provisioner.wait(), timeout=5)
+    with contextlib.suppress(Exception):
+        await km.cleanup_resources()
+
+
+def _runtime_folder() -> Path:
+    """A private folder for the connection file and the kernel's sockets. A Unix socket's
+    path has at most 107 bytes: under a long TMPDIR, /tmp is used instead."""
+    folder = Path(tempfile.mkdtemp(prefix="autograder-"))
+    if len(str(folder)) > 80:
+        folder.rmdir()
+        folder = Path(tempfile.mkdtemp(prefix="autograder-", dir="/tmp"))
+    return folder
+
+
+class _KernelManager(AsyncKernelManager):
+    """A kernel manager whose kernel command runs inside bubblewrap."""
+
+    command_prefix: list[str] = []  # bwrap and its arguments; empty: no sandbox
+    processes: KernelProcesses | None = None
+
+    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+        return [*self.command_prefix, *super().format_kernel_cmd(extra_arguments)]
+
+    async def interrupt_kernel(self) -> None:  # type: ignore[override]
+        """SIGINT the kernel itself: bwrap would die of it and take the kernel along."""
+        pid = self.processes.kernel_pid() if self.processes and self.command_prefix else None
+        if pid is None:
+            await super().interrupt_kernel()
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGINT)
