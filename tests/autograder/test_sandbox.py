@@ -19,9 +19,9 @@ import psutil
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from autograder.sandbox import ExecutionResult, Limits, bubblewrap_available, execute_notebook
 from autograder.sandbox import bwrap as bwrap_module
 from autograder.sandbox import runner as runner_module
-from autograder.sandbox import ExecutionResult, Limits, bubblewrap_available, execute_notebook
 
 NO_BWRAP = "bubblewrap (bwrap) is missing or cannot create namespaces on this machine"
 needs_bwrap = pytest.mark.skipif(not bubblewrap_available(), reason=NO_BWRAP)
