@@ -23,10 +23,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import fnmatch
+import hashlib
 import json
 import os
 import shutil
+import stat
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
@@ -39,6 +43,12 @@ from traitlets import Float, Int, List, Unicode
 
 from autograder.config import Course, Lesson, load_course, nbgrader_api, nbgrader_config
 from autograder.sandbox import Limits, execute_notebook
+from autograder.scoring import (
+    judge_canaries,
+    plant_canaries,
+    remove_canaries,
+    settle_test_cells,
+)
 
 # Margin on top of a lesson's notebook timeout for the worker's own start and nbgrader.
 WORKER_GRACE_S = 120
@@ -59,10 +69,16 @@ class SubmissionResult:
     peak_memory_mb: float = 0.0
     sandboxed: bool = False
     findings: list[dict[str, Any]] = field(default_factory=list)
+    stopped_cell: int | None = None  # the cell (index) where execution stopped, if it did
+    canaries: dict[str, Any] = field(default_factory=dict)  # planted, ran, passed
+    tampered: bool = False  # a canary passed: the kernel interfered with the tests
+    withheld: str = ""  # why the autograded score is withheld until `course review`
+    notes: list[str] = field(default_factory=list)  # what grading repaired, e.g. copied cells
+    submission_sha256: str = ""  # of the submitted notebook: a review holds for it only
 
     @property
     def flagged(self) -> bool:
-        return bool(self.findings)
+        return bool(self.findings) or self.tampered
 
 
 # --------------------------------------------------------------------------- nbgrader step
@@ -84,14 +100,60 @@ class SandboxedExecute(NbGraderPreprocessor):
     mask = List(Unicode(), help="folders the kernel must not see").tag(config=True)
 
     def preprocess(self, nb, resources):
-        workdir = Path(resources.get("metadata", {}).get("path") or ".")
+        # nbgrader's output folder holds the sanitised notebook, hidden tests included, and
+        # is where nbgrader writes afterwards: the kernel gets neither. It starts from a
+        # copy of the folder's other regular files (the student's and the lesson's).
+        output_folder = Path(resources.get("metadata", {}).get("path") or ".")
         limits = Limits(self.cell_timeout, self.notebook_timeout, self.memory_mb, self.output_mb)
         mode = {"auto": None, "on": True, "off": False}[self.sandbox]
         mask = [Path(folder) for folder in self.mask]
-        executed, outcome = execute_notebook(nb, workdir, limits, sandbox=mode, mask=mask)
+        planted, canaries = plant_canaries(nb)
+        with tempfile.TemporaryDirectory(prefix="autograder-files-") as files:
+            copy_plain_files(output_folder, Path(files), skip=("*.ipynb",))
+            executed, outcome = execute_notebook(
+                planted, Path(files), limits, sandbox=mode, mask=mask, canaries=canaries
+            )
+        verdict = judge_canaries(executed, outcome.replies, canaries)
+        executed, outcome.replies, outcome.stopped_cell = remove_canaries(
+            executed, outcome.replies, canaries, outcome.stopped_cell
+        )
+        settle_test_cells(executed, outcome.replies)
         if self.result_path:
-            Path(self.result_path).write_text(json.dumps(asdict(outcome)))
+            record = {**asdict(outcome), "canaries": asdict(verdict)}
+            Path(self.result_path).write_text(json.dumps(record))
         return executed, resources
+
+
+def copy_plain_files(source: Path, target: Path, skip: tuple[str, ...] = ()) -> int:
+    """Copy the regular files under ``source`` into ``target``; return how many.
+
+    Nothing else is followed or copied: no symbolic links (to files or folders), devices,
+    fifos or sockets, and no file whose name matches a pattern of ``skip``.
+    """
+    copied = 0
+    for folder, dirnames, filenames in os.walk(source, followlinks=False):
+        here = Path(folder)
+        rel = here.relative_to(source)
+        for name in list(dirnames):
+            if (here / name).is_symlink():
+                dirnames.remove(name)
+        for name in filenames:
+            path = here / name
+            if any(fnmatch.fnmatch(name, pattern) for pattern in skip):
+                continue
+            try:
+                status = path.lstat()
+            except OSError:
+                continue
+            if not stat.S_ISREG(status.st_mode):
+                continue
+            (target / rel).mkdir(parents=True, exist_ok=True)
+            with contextlib.suppress(OSError):
+                fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+                with os.fdopen(fd, "rb") as src, open(target / rel / name, "xb") as dst:
+                    shutil.copyfileobj(src, dst)
+                copied += 1
+    return copied
 
 
 def _autograde_config(course: Course, lesson: Lesson, sandbox: str, execution_json: Path):
@@ -143,7 +205,11 @@ def hidden_folders(course: Course) -> list[Path]:
 def grade_submission(
     course: Course, lesson: Lesson, student: str, sandbox: str
 ) -> SubmissionResult:
-    """Grade one submission in this process (the worker's job); never raises for bad input."""
+    """Grade one submission in this process (the worker's job); never raises for bad input.
+
+    nbgrader reads a staged copy of the submission (regular files only; the notebook
+    repaired where a student copied a cell), never the student's folder itself.
+    """
     from autograder.integrity import scan_notebook
 
     result = SubmissionResult(lesson.id, student, status="graded")
@@ -153,30 +219,35 @@ def grade_submission(
     source = nbformat.read(lesson.notebook(course.source), as_version=4)
     result.max_score = lesson.points
 
-    if not notebook_path.is_file():
+    if not notebook_path.is_file() or notebook_path.is_symlink():
         result.status, result.reason = "missing", "no submission"
         return result
+    result.submission_sha256 = hashlib.sha256(notebook_path.read_bytes()).hexdigest()
 
     config_dir = course.workspace / "results" / lesson.id
     config_dir.mkdir(parents=True, exist_ok=True)
     execution_json = config_dir / f".{student}.execution.json"
     execution_json.unlink(missing_ok=True)
     config = _autograde_config(course, lesson, sandbox, execution_json)
+    staged = course.workspace / "staging" / "submitted"
+    target = staged / student / lesson.id
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    copy_plain_files(submitted, target, skip=(f"{lesson.id}.ipynb",))
+    config.CourseDirectory.submitted_directory = str(staged)
 
-    try:
-        notebook = nbformat.read(notebook_path, as_version=4)
-    except Exception as error:  # invalid JSON, wrong schema, bad encoding
+    notebook, problem = read_submission(notebook_path)
+    if notebook is None:
         # Graded as the blank student copy: 0 for every test that the stubs fail, and a
         # reason. The student's file stays as it was.
         result.status = "invalid"
-        result.reason = f"not a readable notebook ({type(error).__name__}); graded as blank"
-        staged = course.workspace / "staging" / "submitted"
-        target = staged / student / lesson.id
-        shutil.rmtree(target, ignore_errors=True)
-        shutil.copytree(submitted, target)
+        result.reason = f"{problem}; graded as blank"
         shutil.copyfile(lesson.notebook(course.release), target / f"{lesson.id}.ipynb")
-        config.CourseDirectory.submitted_directory = str(staged)
     else:
+        repaired = repair_copied_cells(notebook)
+        if repaired:
+            result.notes.append(repaired)
+        nbformat.write(notebook, target / f"{lesson.id}.ipynb")
         result.findings = [
             asdict(f) for f in scan_notebook(_without_release_cells(notebook, course), source)
         ]
@@ -191,15 +262,82 @@ def grade_submission(
         execution = json.loads(execution_json.read_text())
         execution_json.unlink()
         result.execution = execution["status"]
+        result.stopped_cell = execution.get("stopped_cell")
         result.peak_memory_mb = execution["peak_memory_mb"]
         result.sandboxed = execution["sandboxed"]
+        result.canaries = execution.get("canaries", {})
         if execution["status"] != "ok" and result.status == "graded":
             result.reason = execution["reason"]
-    result.score = _score(course, lesson.id, student)
-    if result.findings:
-        _mark_for_review(course, lesson.id, student, result.findings)
+    elif result.status == "graded":
+        result.status = "error"
+        result.reason = "the notebook was not executed (nbgrader stopped before it)"
+    result.score = _score(course, lesson.id, student) if result.status != "error" else 0.0
+    if result.canaries.get("passed"):
+        result.tampered = True
+        names = ", ".join(result.canaries["passed"])
+        result.withheld = (
+            f"a test that must fail passed (a copy of {names} with a wrong expectation): "
+            "the notebook's process interfered with the tests"
+        )
+    elif result.findings:
+        result.withheld = f"{len(result.findings)} integrity finding(s) to review"
+    if result.withheld or result.findings:
+        _mark_for_review(course, lesson.id, student)
     result.seconds = time.monotonic() - started
     return result
+
+
+# Caps on what a worker parses (collect refuses such notebooks first; this is the second
+# wall, for a folder of submissions put in place by hand).
+MAX_NOTEBOOK_BYTES = 64 * 2**20
+MAX_CELLS = 5000
+
+
+def read_submission(path: Path) -> tuple[nbformat.NotebookNode | None, str]:
+    """The notebook at ``path``, or None and why it cannot be graded as it is."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_NOTEBOOK_BYTES:
+            return None, f"the notebook is {size / 2**20:.0f} MB, over the grader's limit"
+        notebook = nbformat.read(path, as_version=4)
+        if not isinstance(notebook.get("cells"), list):
+            return None, "not a readable notebook (it has no list of cells)"
+        if len(notebook.cells) > MAX_CELLS:
+            return None, f"the notebook has {len(notebook.cells)} cells, over {MAX_CELLS}"
+    except Exception as error:  # invalid JSON, wrong schema, bad encoding
+        return None, f"not a readable notebook ({type(error).__name__})"
+    return notebook, ""
+
+
+def repair_copied_cells(notebook: nbformat.NotebookNode) -> str:
+    """Resolve what Jupyter's "copy cell" leaves, in place; say what was done ("" if
+    nothing). nbgrader fails a notebook in which two cells share a grade_id or an id.
+
+    The last copy of an nbgrader cell keeps its role (as nbgrader's DeduplicateIds
+    would); earlier copies become plain cells of the student's. Repeated cell ids get
+    fresh ones.
+    """
+    seen_grade_ids: set[str] = set()
+    copies: list[str] = []
+    for cell in reversed(notebook.cells):
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id is None:
+            continue
+        if grade_id in seen_grade_ids:
+            del cell.metadata["nbgrader"]
+            copies.append(str(grade_id))
+        else:
+            seen_grade_ids.add(grade_id)
+    seen_ids: set[str] = set()
+    for number, cell in enumerate(notebook.cells):
+        if "id" in cell:
+            if cell.id in seen_ids:
+                cell.id = f"copy-{number}-{cell.id}"[:64]
+            seen_ids.add(cell.id)
+    if not copies:
+        return ""
+    names = ", ".join(sorted(set(copies)))
+    return f"copied cells of {names}: the last copy of each was graded"
 
 
 def _without_release_cells(notebook, course: Course):
@@ -233,7 +371,7 @@ def _score(course: Course, lesson_id: str, student: str) -> float:
             return 0.0
 
 
-def _mark_for_review(course: Course, lesson_id: str, student: str, findings: list[dict]) -> None:
+def _mark_for_review(course: Course, lesson_id: str, student: str) -> None:
     """Flag every graded cell of the submission, so formgrader lists it for a person."""
     from nbgrader.api import Gradebook, MissingEntry
 
@@ -365,7 +503,7 @@ def _run_worker(course: Course, lesson: Lesson, student: str, sandbox: str) -> S
         reason = f"the grading worker stopped without a result (exit code {process.exitcode})"
     return SubmissionResult(
         lesson.id, student, status="error", reason=reason, max_score=lesson.points,
-        score=_score(course, lesson.id, student), seconds=time.monotonic() - started,
+        score=0.0, seconds=time.monotonic() - started,
     )  # fmt: skip
 
 

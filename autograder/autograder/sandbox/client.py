@@ -57,12 +57,22 @@ class GradingClient(NotebookClient):
         self.output_limit = output_limit
         self.output_limited = False
         self.timed_out = False
+        self.replies: dict[int, str] = {}  # cell index -> the kernel's reply status
         self._on_output_limit = on_output_limit
         self._budget = 1.0
         self._cell: NotebookNode | None = None
         self._done = 0  # size of the outputs of the cells done
         self._live = 0  # size of the current cell's outputs, at most (\r is not applied)
         self._rewrote_others = False  # a display update changed an earlier cell
+
+    async def _check_raise_for_error(
+        self, cell: NotebookNode, cell_index: int, exec_reply: dict[str, Any] | None
+    ) -> None:
+        """Record each cell's execute-reply status ("ok", "error", "aborted"); with
+        ``allow_errors`` nbclient raises nothing here."""
+        if exec_reply is not None:
+            self.replies[cell_index] = str(exec_reply.get("content", {}).get("status"))
+        await super()._check_raise_for_error(cell, cell_index, exec_reply)
 
     def _timeout(self, cell: NotebookNode) -> float:
         return self._budget

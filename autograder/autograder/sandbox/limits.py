@@ -7,7 +7,7 @@ the cell and the limit involved, so feedback and reports never parse English bac
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 class Status(enum.StrEnum):
@@ -32,14 +32,29 @@ class Limits:
     """Seconds for the whole notebook (not counting the kernel's start); over it,
     execution stops and every code cell not run gets a NotRun error."""
     memory_mb: int = 4096
-    """RSS of the kernel and all its child processes, plus what they keep in the
-    sandbox's in-memory file systems; over it the kernel is killed."""
+    """Memory of the kernel and all its child processes, including what they keep in
+    the sandbox's in-memory file systems (the working folder, /tmp, /dev/shm) and in
+    memfd files; over it the kernel is killed. Enforced by the memory cgroup where one
+    is writable (every page is charged to it), else by polling the RSS every 0.1 s."""
     output_mb: float = 5.0
     """Total size of the outputs kept; beyond it outputs are dropped, one note replaces
     them and execution stops."""
+    disk_mb: int = 512
+    """Size of the kernel's working folder, a tmpfs in the sandbox holding a copy of the
+    submission's files: a write past it fails with ENOSPC. It is memory too, so what is
+    written there also counts against ``memory_mb``."""
+    processes: int = 256
+    """Processes and threads (each thread is a task) the kernel may have at once; past
+    it ``fork`` and thread starts fail (EAGAIN). Enforced by the pids cgroup; TensorFlow
+    with a small Keras fit uses about 10 at one thread per pool (the sandbox sets one
+    per CPU of ``cpus``)."""
+    cpus: float = 1.0
+    """CPUs the kernel and its children may use together (a CFS quota: 0.5 is half of
+    one CPU, 2 is two), so one submission's spinning processes cannot slow another's."""
 
     def __post_init__(self) -> None:
-        for name in ("cell_timeout", "notebook_timeout", "memory_mb", "output_mb"):
+        numbers = ("cell_timeout", "notebook_timeout", "memory_mb", "output_mb", "disk_mb")
+        for name in (*numbers, "processes", "cpus"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"Limits.{name} must be positive, not {getattr(self, name)!r}")
 
@@ -65,3 +80,10 @@ class ExecutionResult:
     ``cell_timeout``)."""
     cells_total: int
     """Code cells with code in them."""
+    stopped_cell: int | None = None
+    """Index (in the executed notebook) of the cell in which execution stopped, when
+    ``status`` is not "ok"."""
+    replies: list[str | None] = field(default_factory=list)
+    """Per cell index: the kernel's execute-reply status ("ok", "error", "aborted"), or
+    None when the cell did not run or got no reply. The kernel's word: trusted code uses
+    it only to take credit away (a test whose reply is not "ok" fails), never to give it."""

@@ -12,7 +12,7 @@ import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +51,7 @@ _nbclient_log = _Quiet(log, {})
 # The watchdog kills the kernel this long after the notebook's time limit, whatever
 # nbclient is waiting for: the limit holds even if a kernel hangs in a way nbclient misses.
 _HARD_GRACE_S = 2 * IOPUB_TIMEOUT_S + 5
+CANARY_MAX_S = 2.0  # a canary copies only test cells this quick (their cost stays small)
 _SANDBOX_HOME = "/tmp/home"  # inside the sandbox /tmp is a private tmpfs
 
 
@@ -64,6 +65,7 @@ def execute_notebook(
     kernel_name: str = "python3",
     mask: Sequence[Path] = (REPOSITORY_ROOT,),
     ro_binds: Sequence[Path] = (),
+    canaries: Mapping[int, int] | None = None,
 ) -> tuple[NotebookNode, ExecutionResult]:
     """Run ``notebook`` to the end in ``workdir`` under ``limits``; return it executed.
 
@@ -82,6 +84,9 @@ def execute_notebook(
         ro_binds: folders (under a masked one) bound back read-only, e.g. a data cache.
             The Python installation, the virtual environment and the editable ``dlcourse``
             package are bound back automatically.
+        canaries: cell index -> index of the test cell it copies (``autograder.canary``).
+            A canary runs only if its original ran within ``CANARY_MAX_S``; otherwise it
+            is skipped and its reply stays None.
 
     Returns:
         The executed copy of the notebook (every code cell that did not run has an error
@@ -119,7 +124,7 @@ def execute_notebook(
         )
         return nbformat.v4.new_notebook(), result
 
-    run = _Run(nb, workdir, limits, sandboxed, env or {}, kernel_name, mask, ro_binds)
+    run = _Run(nb, workdir, limits, sandboxed, env or {}, kernel_name, mask, ro_binds, canaries)
     result = run_sync(run.execute)()
     result.seconds = time.monotonic() - started
     return nb, result
@@ -138,6 +143,7 @@ class _Run:
         kernel_name: str,
         mask: Sequence[Path],
         ro_binds: Sequence[Path],
+        canaries: Mapping[int, int] | None = None,
     ) -> None:
         self.nb = nb
         self.workdir = workdir
@@ -150,7 +156,11 @@ class _Run:
         self.code_cells = [
             cell for cell in nb.cells if cell.cell_type == "code" and cell.source.strip()
         ]
+        self.canaries = dict(canaries or {})
         self.cells_run = 0
+        self.cell_seconds: dict[int, float] = {}
+        self.replies: list[str | None] = [None] * len(nb.cells)
+        self.stopped_cell: int | None = None
         self.failure = ""  # an unexpected error of nbclient's, for the reason
         self.status = "ok"
         self.reason = f"all {len(self.code_cells)} code cells ran"
@@ -266,12 +276,21 @@ class _Run:
                 stopped = self._stop(index, processes.killed_for or "notebook_timeout")
                 cell.outputs = [error_output("NotRun", f"not run: {stopped}")]
                 continue
+            original = self.canaries.get(index)
+            if original is not None and not self._canary_affordable(original, remaining):
+                continue  # not run: its reply stays None, so it neither passes nor fails
             budget = min(limits.cell_timeout, remaining)
             by_notebook = budget < limits.cell_timeout  # a timeout now is the notebook's
             client.prepare(cell, budget)
+            started = time.monotonic()
             try:
+                # Test cells (and canaries) stay out of the kernel's history (In, _ih, _i):
+                # hidden tests must not be readable there by the student's code.
                 await client.async_execute_cell(
-                    cell, index, execution_count=client.code_cells_executed + 1
+                    cell,
+                    index,
+                    execution_count=client.code_cells_executed + 1,
+                    store_history=not is_test_cell(cell),
                 )
                 cause = None
             except DeadKernelError:
@@ -283,6 +302,8 @@ class _Run:
             except Exception as error:  # nbclient choked on something; never raise
                 log.exception("executing cell %d failed", index + 1)
                 cause, self.failure = "failed", f"{type(error).__name__}: {error}"
+            self.cell_seconds[index] = time.monotonic() - started
+            self.replies[index] = client.replies.get(index)
             if processes.killed_for:  # the watchdog, or the output cap, stopped the kernel
                 cause = processes.killed_for
             elif client.timed_out and by_notebook:
@@ -301,10 +322,18 @@ class _Run:
             if not client.output_limited:  # otherwise the cell has its note already
                 cell.outputs.insert(0, error_output(_STOPPED_ENAME[cause], stopped))
 
+    def _canary_affordable(self, original: int, remaining: float) -> bool:
+        """Whether to run a canary copy of cell ``original``: only if the original ran,
+        was quick, and the notebook's time allows it twice over (a canary must never
+        cost a student the time for their own cells)."""
+        seconds = self.cell_seconds.get(original)
+        return seconds is not None and seconds <= CANARY_MAX_S and remaining > 2 * seconds + 1
+
     def _stop(self, index: int, cause: str) -> str:
         """Record why execution stopped in cell ``index``; return that sentence."""
         limits = self.limits
         where = _cell_name(self.nb.cells[index], index)
+        self.stopped_cell = index
         self.status = cause if cause in _STATUSES else "kernel_died"
         if cause == "notebook_timeout":
             what = f"the notebook was stopped after {_num(limits.notebook_timeout)} s"
@@ -343,6 +372,8 @@ class _Run:
             sandboxed=self.sandboxed,
             cells_run=self.cells_run,
             cells_total=len(self.code_cells),
+            stopped_cell=self.stopped_cell,
+            replies=self.replies,
         )
 
 
@@ -356,6 +387,12 @@ _STOPPED_ENAME = {
     "failed": "ExecutionFailed",  # reported as "kernel_died"
 }
 _STATUSES = ("ok", "notebook_timeout", "memory", "kernel_died", "output_limit", "invalid")
+
+
+def is_test_cell(cell: NotebookNode) -> bool:
+    """An nbgrader autograded test cell: graded code that is not the student's answer."""
+    meta = cell.metadata.get("nbgrader", {})
+    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
 
 
 def _cell_name(cell: NotebookNode, index: int) -> str:

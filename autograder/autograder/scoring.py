@@ -1,0 +1,242 @@
+"""Trusted scoring of an executed submission: the grader never takes the kernel's word.
+
+nbgrader scores a test cell from its outputs (``nbgrader.utils.determine_grade``): an
+``error`` output or stderr gives 0, anything else full marks, and its *first*
+``execute_result`` decides alone — a stub that calls ``sys.displayhook("ok")`` before
+raising scored full marks. Everything in a cell's outputs and its execute reply came from
+the student's process, so this module uses them only to take credit away:
+
+- ``settle_test_cells``: before nbgrader scores, every test cell loses its
+  ``execute_result`` outputs (values never give credit), and a test cell whose execute
+  reply was not ``ok`` (an error the student hid from the outputs, or no reply at all)
+  gets an error output, so it scores 0. A test passes only with an ``ok`` reply, no error
+  output and no stderr.
+- Canary tests catch what a student's process can fake beyond that (a silenced
+  traceback, a forged reply, patched checks or NumPy): ``plant_canaries`` puts copies of
+  the lesson's own quick test cells among the real ones, each with one expectation
+  corrupted so that it must fail whatever the student wrote. The copy differs from its
+  original in one argument only, and carries no mark the kernel can see (cell metadata
+  never reaches the kernel; test cells run outside its history). A canary that "passes"
+  means the student's process lies about tests: ``judge_canaries`` reports it, and the
+  submission's autograded score is withheld as *tampered*.
+
+The canaries are removed again (``remove_canaries``) before nbgrader scores the notebook,
+so the gradebook and the feedback never see them.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import random
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import nbformat
+from nbformat import NotebookNode
+
+from autograder.sandbox.client import error_output
+from autograder.sandbox.runner import is_test_cell
+
+CANARIES_PER_NOTEBOOK = 3
+"""How many canaries to plant at most (fewer when the lesson has fewer candidates)."""
+
+# The checks a canary corrupts: dlcourse.checks' comparison functions, called as
+# ``<module>.<name>(...)``; the argument at the given position (or keyword) is the
+# expectation.
+_CORRUPTIBLE = {"check_close": (2, "want"), "check_shape": (2, "expected")}
+
+# An expected value no honest answer can match: the shape is kept (so the comparison
+# reaches the values) and each value moved far and irrationally from the true one.
+_SHIFT = "({module}.to_numpy({want}, 'the expected value') * 1.7320508075688772 + 7919.5)"
+# An expected shape with one more axis of a size no answer in the course has.
+_EXTRA_AXIS = "(tuple({want}) + (7919,))"
+
+
+@dataclass(frozen=True)
+class CanaryVerdict:
+    """What the canaries of one execution showed."""
+
+    planted: int
+    ran: int
+    passed: list[str]  # grade_ids of the originals whose canary passed: must be empty
+
+    @property
+    def tampered(self) -> bool:
+        return bool(self.passed)
+
+
+def test_passed(cell: NotebookNode, reply: str | None) -> bool:
+    """Whether a test cell passed: an ``ok`` reply, no error output and no stderr."""
+    if reply != "ok":
+        return False
+    for output in cell.get("outputs", []):
+        if output.output_type == "error":
+            return False
+        if output.output_type == "stream" and output.get("name") == "stderr":
+            return False
+    return True
+
+
+def settle_test_cells(nb: NotebookNode, replies: Sequence[str | None]) -> None:
+    """Make the outputs of every test cell say what trusted code concluded, in place:
+    no ``execute_result``, and an error output first when the test did not pass."""
+    for index, cell in enumerate(nb.cells):
+        if not is_test_cell(cell):
+            continue
+        cell.outputs = [out for out in cell.outputs if out.output_type != "execute_result"]
+        reply = replies[index] if index < len(replies) else None
+        if not test_passed(cell, reply) and not any(
+            out.output_type == "error" for out in cell.outputs
+        ):
+            what = "no reply" if reply is None else f"the reply was {reply!r}"
+            cell.outputs.insert(0, error_output("TestNotPassed", f"the test did not pass ({what})"))
+
+
+def corrupt_source(source: str) -> str | None:
+    """``source`` with the expectation of its last reachable check corrupted, or None when
+    the cell has no check that a canary can corrupt safely.
+
+    Safe means the corrupted call certainly runs when the cell runs to its end: a call at
+    the top level or directly in a top-level ``for`` loop over a literal list, in a cell
+    without ``try``, ``with``, ``while``, ``if``, function or class definitions (any of
+    which could skip the call or swallow its error, and make an honest canary "pass").
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    blocked = (ast.Try, ast.With, ast.While, ast.If, ast.FunctionDef, ast.ClassDef, ast.Lambda)
+    if any(isinstance(node, blocked) for node in ast.walk(tree)):
+        return None
+    if hasattr(ast, "TryStar") and any(isinstance(n, ast.TryStar) for n in ast.walk(tree)):
+        return None
+    target: ast.Call | None = None
+    for statement in tree.body:
+        bodies = [statement]
+        literal_loop = isinstance(statement, ast.For) and isinstance(
+            statement.iter, ast.List | ast.Tuple
+        )
+        if literal_loop and statement.iter.elts and not statement.orelse:
+            bodies = list(statement.body)
+        for node in bodies:
+            if isinstance(node, ast.Expr) and _corruptible(node.value):
+                target = node.value  # the last one wins
+    if target is None:
+        return None
+    return _replace(source, target, _corrupted_call(source, target))
+
+
+def _corrupted_call(source: str, call: ast.Call) -> str:
+    """The call's text with its expectation corrupted and its tolerances dropped (the
+    defaults are tight; a generous tolerance could let an honest answer match)."""
+    assert isinstance(call.func, ast.Attribute)
+    name = call.func.attr
+    position, keyword = _CORRUPTIBLE[name]
+    text = lambda node: ast.get_source_segment(source, node)  # noqa: E731
+    module = text(call.func.value)
+    args = [text(arg) for arg in call.args[:position]]
+    want_node = (
+        call.args[position]
+        if position < len(call.args)
+        else next(k.value for k in call.keywords if k.arg == keyword)
+    )
+    template = _SHIFT if name == "check_close" else _EXTRA_AXIS
+    args.append(template.format(module=module, want=text(want_node)))
+    kept = [k for k in call.keywords if k.arg not in (keyword, "rtol", "atol")]
+    args += [f"{k.arg}={text(k.value)}" for k in kept]
+    return f"{text(call.func)}({', '.join(args)})"
+
+
+def _replace(source: str, node: ast.expr, replacement: str) -> str:
+    """``source`` with ``node``'s text replaced (ast's columns count UTF-8 bytes)."""
+    data = source.encode()
+    lines = data.splitlines(keepends=True)
+    start = sum(len(line) for line in lines[: node.lineno - 1]) + node.col_offset
+    end = sum(len(line) for line in lines[: node.end_lineno - 1]) + node.end_col_offset
+    return (data[:start] + replacement.encode() + data[end:]).decode()
+
+
+def _corruptible(node: ast.expr) -> bool:
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+        return False
+    if node.func.attr not in _CORRUPTIBLE or any(isinstance(a, ast.Starred) for a in node.args):
+        return False
+    position, keyword = _CORRUPTIBLE[node.func.attr]
+    return position < len(node.args) or any(k.arg == keyword for k in node.keywords)
+
+
+def plant_canaries(
+    nb: NotebookNode, rng: random.Random | None = None, count: int = CANARIES_PER_NOTEBOOK
+) -> tuple[NotebookNode, dict[int, int]]:
+    """A copy of ``nb`` with up to ``count`` canaries; and canary index -> original index.
+
+    Candidates are test cells with a corruptible check. Each canary goes at a random
+    place after its original but before the next code cell that is not a test, so the
+    student's state between them is the one the original saw.
+    """
+    rng = rng or random.SystemRandom()
+    cells = nb.cells
+    candidates = []
+    for index, cell in enumerate(cells):
+        if is_test_cell(cell) and (corrupted := corrupt_source(cell.source)) is not None:
+            candidates.append((index, corrupted))
+    inserts: dict[int, list[tuple[int, str]]] = {}  # before old index -> (original, source)
+    for original, corrupted in rng.sample(candidates, min(count, len(candidates))):
+        last = original + 1
+        while last < len(cells) and not _ends_run(cells[last]):
+            last += 1
+        inserts.setdefault(rng.randint(original + 1, last), []).append((original, corrupted))
+    planted = nbformat.from_dict(copy.deepcopy(dict(nb)))
+    new_index: dict[int, int] = {}
+    canaries: dict[int, int] = {}
+    planted.cells = []
+    for index in range(len(cells) + 1):
+        for original, corrupted in inserts.get(index, []):
+            canary = nbformat.from_dict(copy.deepcopy(dict(cells[original])))
+            canary.source, canary.outputs = corrupted, []
+            canary["id"] = uuid.uuid4().hex[:8]  # unique, and like any other id
+            canaries[len(planted.cells)] = new_index[original]
+            planted.cells.append(canary)
+        if index < len(cells):
+            new_index[index] = len(planted.cells)
+            planted.cells.append(nbformat.from_dict(copy.deepcopy(dict(cells[index]))))
+    return planted, canaries
+
+
+def _ends_run(cell: NotebookNode) -> bool:
+    """A code cell that is not a test: the student's state may change there."""
+    return cell.cell_type == "code" and not is_test_cell(cell)
+
+
+def judge_canaries(
+    nb: NotebookNode, replies: Sequence[str | None], canaries: Mapping[int, int]
+) -> CanaryVerdict:
+    """Which canaries ran, and which of them passed (which no honest notebook does)."""
+    ran, passed = 0, []
+    for index, original in sorted(canaries.items()):
+        reply = replies[index] if index < len(replies) else None
+        if reply is None:
+            continue
+        ran += 1
+        if test_passed(nb.cells[index], reply):
+            grade_id = nb.cells[original].metadata.get("nbgrader", {}).get("grade_id", "")
+            passed.append(str(grade_id))
+    return CanaryVerdict(planted=len(canaries), ran=ran, passed=passed)
+
+
+def remove_canaries(
+    nb: NotebookNode,
+    replies: Sequence[str | None],
+    canaries: Mapping[int, int],
+    stopped_cell: int | None = None,
+) -> tuple[NotebookNode, list[str | None], int | None]:
+    """``nb`` without its canary cells, in place; the replies of the cells kept; and the
+    cell where execution stopped as an index of the cells kept (a canary's original)."""
+    keep = [i for i in range(len(nb.cells)) if i not in canaries]
+    if stopped_cell is not None:
+        stopped_cell = canaries.get(stopped_cell, stopped_cell)
+        stopped_cell = sum(1 for i in keep if i < stopped_cell)
+    nb.cells = [nb.cells[i] for i in keep]
+    return nb, [replies[i] if i < len(replies) else None for i in keep], stopped_cell
