@@ -107,6 +107,23 @@ def build_parser() -> argparse.ArgumentParser:
     feedback.add_argument("--student", action="append", metavar="S", help="only this student")
     feedback.set_defaults(handler=cmd_feedback)
 
+    review = commands.add_parser(
+        "review",
+        help="list submissions whose score is withheld, or decide on one",
+        description=(
+            "A submission whose canary test passed (tampered) or that the integrity scan "
+            "flagged has its autograded score withheld: it counts 0 in grades.csv until "
+            "you decide. Without arguments: list what awaits a decision, tampered first."
+        ),
+    )
+    review.add_argument("lesson", nargs="?", metavar="LESSON")
+    review.add_argument("student", nargs="?", metavar="STUDENT")
+    decision = review.add_mutually_exclusive_group()
+    decision.add_argument("--accept", action="store_true", help="release the autograded score")
+    decision.add_argument("--reject", action="store_true", help="keep it at 0")
+    review.add_argument("--note", default="", help="why (kept with the decision)")
+    review.set_defaults(handler=cmd_review)
+
     export = commands.add_parser(
         "export",
         help="grades.csv (student x lesson) and cells.csv (every graded cell)",
@@ -267,7 +284,8 @@ def cmd_grade(course, args) -> int:
         note = r.reason
         if r.flagged:
             rules = sorted({finding["rule"] for finding in r.findings})
-            note = f"FLAGGED for review ({', '.join(rules)}) {note}".strip()
+            what = "TAMPERED" if r.tampered else f"FLAGGED ({', '.join(rules)})"
+            note = f"{what}: score withheld until `course review` {note}".strip()
         score = f"{r.score:5g} / {r.max_score:<4g}"
         print(f"{r.student:16} {r.lesson:22} {score} {r.status} {note}".rstrip())
     attention = [r for r in results if r.status not in ("graded", "missing") or r.flagged]
@@ -298,6 +316,37 @@ def cmd_feedback(course, args) -> int:
         return EXIT_OK
     where = _shown(course.workspace / "feedback", course.root)
     print(f"course feedback: {len(pages)} pages in {where}")
+    return EXIT_OK
+
+
+def cmd_review(course, args) -> int:
+    from autograder import review
+
+    if args.lesson is None:
+        waiting = review.pending(course)
+        for result in waiting:
+            kind = "TAMPERED" if result.get("tampered") else "flagged"
+            print(f"{result['student']:16} {result['lesson']:22} {kind:9} {result['withheld']}")
+            for finding in result.get("findings", [])[:5]:
+                print(f"{'':16} {finding.get('cell', '')}, line {finding.get('line', '')}: "
+                      f"{finding.get('code', '')}")  # fmt: skip
+        how = " (course review LESSON STUDENT --accept or --reject)" if waiting else ""
+        print(f"course review: {len(waiting)} submissions await a decision{how}")
+        return EXIT_OK
+    if args.student is None or not (args.accept or args.reject):
+        print("course review: give LESSON STUDENT and --accept or --reject", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        course.lesson(args.lesson)
+        decided = review.decide(
+            course, args.lesson, args.student, review.ACCEPT if args.accept else review.REJECT,
+            args.note,
+        )  # fmt: skip
+    except (KeyError, ValueError) as error:
+        print(f"course review: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"course review: {args.student}'s {args.lesson}: {decided.decision}ed; run "
+          "`course export` for the grades")  # fmt: skip
     return EXIT_OK
 
 

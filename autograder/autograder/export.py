@@ -4,13 +4,18 @@
 course's order) with that lesson's score, then ``total`` and ``max_total``. A lesson
 with no submission has an empty score (and counts 0 in the total); ``max_total`` is
 the sum of the points of the lessons graded so far (those in the gradebook or with
-results), the same for everyone.
+results), the same for everyone. A last ``notes`` column says, per lesson, why a score
+is not what the gradebook holds: *withheld* (a canary test passed or the integrity scan
+reported something: the autograded points count 0 until ``course review`` accepts them),
+*error* (grading failed: the score is empty, never an older grade) or *invalid*.
 
 ``cells.csv``: one row per (student, lesson, graded cell), in notebook order: ``student,
 lesson, cell, score, max_score, auto_score, manual_score, needs_manual_grade, status,
 flagged, reason``. A missing submission is one row with an empty ``cell``. ``status``
 and ``reason`` come from ``course grade``'s results (``graded``, ``missing``, ``invalid``,
-``error``), ``flagged`` says whether the integrity scan reported anything.
+``error``, or ``withheld`` with the reason), ``flagged`` says whether the integrity scan
+reported anything or a canary passed; a withheld cell's ``score`` is 0 and its
+``auto_score`` what the tests gave.
 
 Scores come from the gradebook, so manual grades entered in formgrader are included.
 Students are everyone in the gradebook plus everyone with a results file, sorted.
@@ -26,13 +31,14 @@ import csv
 import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
 from autograder.config import Course, Lesson
+from autograder.review import withheld_reason
 
 GRADES_FILE = "grades.csv"
 CELLS_FILE = "cells.csv"
@@ -65,12 +71,13 @@ class LessonGrades:
 
     lesson: str
     student: str
-    status: str  # graded, missing, invalid, error
+    status: str  # graded, missing, invalid, error, withheld (graded, score held for review)
     max_score: float
     score: float | None = None  # None when missing
     reason: str = ""
     execution: str = ""
     flagged: bool = False
+    withheld: bool = False  # autograded points count 0 until `course review` accepts them
     cells: list[CellGrade] = field(default_factory=list)
     # Instructor comments on cells that are not graded (solution code cells), by cell name.
     other_comments: dict[str, str] = field(default_factory=dict)
@@ -162,16 +169,24 @@ def read_lesson(course: Course, gradebook: Any, lesson: Lesson, student: str) ->
             reason=result.get("reason") or "no submission",
         )
 
+    status = result.get("status", "graded")
+    withheld = withheld_reason(course, result)
     grades = LessonGrades(
         lesson=lesson.id,
         student=student,
-        status=result.get("status", "graded"),
+        status="withheld" if withheld and status == "graded" else status,
         max_score=float(submission.max_score),
         score=max(0.0, float(submission.score) - float(submission.late_submission_penalty or 0)),
-        reason=result.get("reason", ""),
+        reason=withheld or result.get("reason", ""),
         execution=result.get("execution", ""),
-        flagged=bool(result.get("findings")),
+        flagged=bool(result.get("findings")) or bool(result.get("tampered")),
+        withheld=bool(withheld),
     )
+    if status == "error":
+        # The gradebook may still hold an earlier grade of this student's: it must not
+        # pass for the grade of what they handed in last.
+        grades.score = None
+        return grades
     for notebook in sorted(submission.notebooks, key=lambda n: n.name):
         manual_names = {cell.name for cell in notebook.notebook.solution_cells}
         manual_names |= {cell.name for cell in notebook.notebook.task_cells}
@@ -197,12 +212,22 @@ def read_lesson(course: Course, gradebook: Any, lesson: Lesson, student: str) ->
             )
             for grade in notebook.grades
         ]
+        if withheld:  # autograded points count 0 until an instructor accepts them
+            cells = [
+                replace(cell, score=cell.score - (cell.auto_score or 0.0))
+                if cell.manual_score is None and not cell.manual
+                else cell
+                for cell in cells
+            ]
         cells.sort(key=lambda cell: (order.get(cell.name, len(order)), cell.name))
         grades.cells.extend(cells)
         graded = {cell.name for cell in cells}
         for name in sorted(comments, key=lambda n: (order.get(n, len(order)), n)):
             if name not in graded:
                 grades.other_comments[name] = comments[name]
+    if withheld:
+        penalty = float(submission.late_submission_penalty or 0)
+        grades.score = max(0.0, sum(cell.score for cell in grades.cells) - penalty)
     return grades
 
 
@@ -231,13 +256,18 @@ def export_grades(course: Course, out_dir: Path | str) -> tuple[Path, Path]:
     with grades_path.open("w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file)
         writer.writerow(["student", *(lesson.id for lesson in course.lessons), "total",
-                         "max_total"])  # fmt: skip
+                         "max_total", "notes"])  # fmt: skip
         for student in students:
             scores = [table.get((student, lesson.id)) for lesson in course.lessons]
             values = [None if s is None or s.missing else s.score for s in scores]
             total = sum(value for value in values if value is not None)
+            notes = "; ".join(
+                f"{s.lesson}: {s.status}: {s.reason}"
+                for s in scores
+                if s is not None and s.status in ("withheld", "error", "invalid")
+            )
             writer.writerow([student, *map(_number, values), _number(total),
-                             _number(max_total)])  # fmt: skip
+                             _number(max_total), notes])  # fmt: skip
 
     with cells_path.open("w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file)
