@@ -33,6 +33,7 @@ from urllib.parse import urlparse
 
 import nbformat
 
+from autograder import cells
 from autograder.config import Course, Lesson, nbgrader_api
 from autograder.sandbox import execute_notebook
 
@@ -40,12 +41,6 @@ BADGE_CELL_ID = "course-colab-badge"
 INSTALL_CELL_ID = "course-colab-install"
 COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
 
-MARKERS = (
-    "### BEGIN SOLUTION",
-    "### END SOLUTION",
-    "### BEGIN HIDDEN TESTS",
-    "### END HIDDEN TESTS",
-)
 # Errors a blank stub may cause in a test cell: the stub itself, or a name it never defined.
 CLEAN_FAILURES = ("NotImplementedError", "NameError")
 # Lines this short are too common to call a leak ("return x", "pass", ")").
@@ -180,38 +175,38 @@ def add_colab_cells(notebook: nbformat.NotebookNode, course: Course, lesson: Les
 
 def secret_lines(source: nbformat.NotebookNode) -> set[str]:
     """Lines that only the instructor may see: inside solution or hidden-test regions
-    (a solution cell without markers is a region as a whole), stripped, long enough to
-    be telling, and not also present outside those regions."""
+    (a solution cell without a region is secret as a whole), stripped, long enough to
+    be telling, and not also present outside those regions.
+
+    Regions are nbgrader's (``autograder.cells``): a line *containing* a delimiter opens
+    or closes one, as ``generate_assignment`` reads it; an unmatched delimiter hides the
+    rest of the cell here, the reading that keeps the most lines secret.
+    """
     secret: set[str] = set()
     public: set[str] = set()
+    regions = (cells.SOLUTION, cells.HIDDEN_TESTS)
     for cell in source.cells:
-        nbgrader = cell.metadata.get("nbgrader", {})
-        lines = cell.source.splitlines()
-        whole_cell_secret = nbgrader.get("solution") and not any(
-            line.strip().startswith("### BEGIN SOLUTION") for line in lines
-        )
-        inside = False
-        for line in lines:
-            stripped = line.strip()
-            if stripped.startswith(("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS")):
-                inside = True
+        text = cells.source_text(cell.source)
+        whole_cell_secret = cells.is_solution(cell) and not cells.has_region(text, cells.SOLUTION)
+        by_region = [list(cells.parts(text, region)) for region in regions]
+        for line_parts in zip(*by_region, strict=True):
+            kinds = {kind for kind, _ in line_parts}
+            if kinds & {"begin", "end"}:
                 continue
-            if stripped.startswith(("### END SOLUTION", "### END HIDDEN TESTS")):
-                inside = False
-                continue
-            (secret if inside or whole_cell_secret else public).add(stripped)
+            stripped = line_parts[0][1].strip()
+            (secret if whole_cell_secret or "inside" in kinds else public).add(stripped)
     return {line for line in secret - public if len(line) >= MIN_LEAK_LINE}
 
 
 def leaks(source: nbformat.NotebookNode, student: nbformat.NotebookNode) -> list[str]:
-    """Solution or hidden-test lines, and nbgrader markers, found in the student copy."""
+    """Solution or hidden-test lines, and nbgrader delimiters, found in the student copy."""
     secret = secret_lines(source)
     problems = []
     for index, cell in enumerate(student.cells):
         for number, line in enumerate(cell.source.splitlines(), 1):
             stripped = line.strip()
             where = f"release cell {index} ({_cell_name(cell)}), line {number}"
-            if any(stripped.startswith(marker) for marker in MARKERS):
+            if cells.delimiter_in(line):
                 problems.append(f"leak: nbgrader marker in {where}: {stripped[:80]}")
             elif stripped in secret:
                 problems.append(f"leak: a solution or hidden-test line in {where}: {stripped[:80]}")
@@ -291,7 +286,7 @@ def _run_student_copy(
         nbgrader = cell.metadata.get("nbgrader", {})
         if cell.cell_type != "code" or not nbgrader.get("grade"):
             continue
-        if error is None and _has_visible_test_code(cell.source):
+        if error is None and cells.has_visible_code(cell.source):
             problems.append(
                 f"student copy: test {name} passes on the blank notebook; a test must be "
                 "able to fail"
@@ -309,19 +304,6 @@ def _error(cell: nbformat.NotebookNode) -> tuple[str, str] | None:
         if output.get("output_type") == "error":
             return output.get("ename", "Error"), output.get("evalue", "")
     return None
-
-
-def _has_visible_test_code(source: str) -> bool:
-    """Whether a test cell does anything besides its docstring and comments."""
-    import ast
-
-    try:
-        body = ast.parse(source).body
-    except SyntaxError:
-        return True
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-        body = body[1:]
-    return bool(body)
 
 
 def _cell_name(cell: nbformat.NotebookNode) -> str:
