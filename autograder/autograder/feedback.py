@@ -32,6 +32,7 @@ from pathlib import Path
 import jinja2
 import nbformat
 
+from autograder.cells import HIDDEN_TESTS, region_lines, source_text
 from autograder.config import Course, Lesson
 from autograder.export import (
     CellGrade,
@@ -42,7 +43,8 @@ from autograder.export import (
     read_lesson,
 )
 
-HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+# nbgrader's delimiters: a line *containing* one opens or closes a region (autograder.cells).
+HIDDEN_BEGIN, HIDDEN_END = HIDDEN_TESTS.begin, HIDDEN_TESTS.end
 MIN_HIDDEN_LINE = 12  # shorter lines are too common to give a test away
 MESSAGE_CHARS = 500
 ENAME_CHARS = 80
@@ -71,18 +73,18 @@ class FeedbackLeakError(RuntimeError):
 
 
 def hidden_test_lines(notebook: nbformat.NotebookNode) -> set[str]:
-    """Every line between ``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS`` in the
-    notebook, stripped, at least ``MIN_HIDDEN_LINE`` characters long."""
+    """Every line inside a hidden-test region of the notebook, stripped, at least
+    ``MIN_HIDDEN_LINE`` characters long.
+
+    Regions as nbgrader reads them (``autograder.cells``): any line that contains
+    ``BEGIN HIDDEN TESTS`` opens one, whatever comes before it; an unmatched begin hides
+    the rest of the cell, the reading that guards the most lines.
+    """
     lines: set[str] = set()
     for cell in notebook.cells:
-        inside = False
-        for line in cell.source.splitlines():
+        for line in region_lines(source_text(cell.source), HIDDEN_TESTS):
             stripped = line.strip()
-            if stripped.startswith(HIDDEN_BEGIN):
-                inside = True
-            elif stripped.startswith(HIDDEN_END):
-                inside = False
-            elif inside and len(stripped) >= MIN_HIDDEN_LINE:
+            if len(stripped) >= MIN_HIDDEN_LINE:
                 lines.add(stripped)
     return lines
 
