@@ -1,4 +1,22 @@
-"""One execution: the runtime folder, the kernel in its sandbox, its watchdog, the cell loop."""
+"""One execution: the runtime folder, the kernel in its sandbox, its watchdog, the cell loop.
+
+Nothing the kernel leaves behind is followed by trusted code:
+
+- The caller's ``workdir`` is read-only input. Its regular files are opened here without
+  following links (``bwrap.Staged``) and copied into the kernel's working folder: with
+  bubblewrap a fresh tmpfs of ``Limits.disk_mb`` at ``bwrap.SCRATCH`` (bwrap copies from
+  the descriptors), without it a private folder in the runtime folder. ``workdir`` is
+  never bound or written; nothing the kernel writes is read back, and all of it is
+  discarded with the run.
+- The runtime folder (``_runtime_folder``) holds the connection file, bound read-only, and
+  ``sockets/``, the one folder of it the kernel can write to, for its ipc sockets. The
+  client keeps the connection info in memory (a rewritten file would not redirect it),
+  and the folder is removed with ``shutil.rmtree``, which never follows a link.
+- Limits that the kernel cannot escape come from control groups (``cgroups``): memory
+  (memfd, tmpfs and /dev/shm pages included), processes and threads, CPU. A ``/bin/sh``
+  launcher puts the kernel in them before it runs; at the end every process in them is
+  killed and the groups are removed. Without writable cgroups, the watchdog polls.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +24,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import math
 import os
 import shutil
 import signal
@@ -23,7 +42,8 @@ from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 
-from autograder.sandbox.bwrap import bubblewrap_available, bwrap_command
+from autograder.sandbox.bwrap import Staged, bubblewrap_available, bwrap_command
+from autograder.sandbox.cgroups import Cgroups
 from autograder.sandbox.client import (
     IOPUB_TIMEOUT_S,
     STARTUP_TIMEOUT_S,
@@ -53,6 +73,10 @@ _nbclient_log = _Quiet(log, {})
 _HARD_GRACE_S = 2 * IOPUB_TIMEOUT_S + 5
 CANARY_MAX_S = 2.0  # a canary copies only test cells this quick (their cost stays small)
 _SANDBOX_HOME = "/tmp/home"  # inside the sandbox /tmp is a private tmpfs
+_THREAD_VARIABLES = (
+    "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+    "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS",
+)  # fmt: skip
 
 
 def execute_notebook(
@@ -71,19 +95,20 @@ def execute_notebook(
 
     Args:
         notebook: the (sanitized) submission. It is not modified: a copy is executed.
-        workdir: the submission's own working copy: the kernel's cwd and the only host
-            folder it can write to in the sandbox. It must exist.
-        limits: time, memory and output limits.
+        workdir: the submission's folder, read-only input: the kernel works in a scratch
+            copy of its regular files (no links, devices or fifos), never in it, and
+            nothing is written back. It must exist.
+        limits: time, memory, output, disk, process and CPU limits.
         sandbox: True requires bubblewrap (RuntimeError without it), False runs without
             it, None uses it where it works.
         env: extra environment variables for the kernel (say ``DLCOURSE_DATA_DIR``; a
             folder it names must be readable in the sandbox: see ``ro_binds``).
         kernel_name: the Jupyter kernel spec; its command runs inside the sandbox.
-        mask: folders hidden in the sandbox behind empty read-only folders; /root and the
-            grader's HOME are always hidden too.
-        ro_binds: folders (under a masked one) bound back read-only, e.g. a data cache.
-            The Python installation, the virtual environment and the editable ``dlcourse``
-            package are bound back automatically.
+        mask: folders hidden in the sandbox behind empty read-only folders, where they
+            lie inside what the sandbox binds (it binds an allowlist: the system's /usr,
+            /lib, parts of /etc, the Python installation, the virtual environment, the
+            editable ``dlcourse`` package and ``ro_binds``; nothing else of the host).
+        ro_binds: further folders bound read-only, e.g. a data cache.
         canaries: cell index -> index of the test cell it copies (``autograder.canary``).
             A canary runs only if its original ran within ``CANARY_MAX_S``; otherwise it
             is skipped and its reply stays None.
@@ -172,22 +197,39 @@ class _Run:
                 cell.outputs = []
                 cell.execution_count = None
         runtime = _runtime_folder()
+        sockets = runtime / "sockets"  # the one folder of it the kernel can write to
+        sockets.mkdir()
         processes: KernelProcesses | None = None
         km: _KernelManager | None = None
         client: GradingClient | None = None
+        staged: Staged | None = None
+        cgroups: Cgroups | None = None
         try:
             home, kernel_env = self._kernel_env(runtime)
             km = _KernelManager(
                 transport="ipc",
-                ip=str(runtime / "k"),
+                ip=str(sockets / "k"),
                 connection_file=str(runtime / "kernel.json"),
                 kernel_name=self.kernel_name,
                 log=_nbclient_log,
             )
+            # The submission's regular files, opened without following links, for the
+            # kernel's own scratch copy: the caller's folder is input, never the cwd.
+            staged = Staged.workdir(self.workdir)
             if self.sandboxed:
-                km.command_prefix = bwrap_command(
-                    self.workdir, runtime, home, self.mask, self.ro_binds, self.limits.memory_mb
+                command_prefix = bwrap_command(
+                    staged, runtime, sockets, home, self.mask, self.ro_binds, self.limits
                 )
+                cwd = runtime  # bwrap's own; the kernel's is bwrap's --chdir
+            else:
+                cwd = runtime / "work"
+                cwd.mkdir()
+                staged.copy_to(cwd)
+                command_prefix = []
+            cgroups = _cgroups(self.limits)
+            if cgroups is not None:
+                command_prefix = [*cgroups.launcher(), *command_prefix]
+            km.command_prefix = command_prefix
             client = GradingClient(
                 self.nb,
                 km,
@@ -198,17 +240,20 @@ class _Run:
             try:
                 await client.async_start_new_kernel(
                     env=kernel_env,
-                    cwd=str(self.workdir),
+                    cwd=str(cwd),
                     stdin=subprocess.DEVNULL,
                     stdout=subprocess.PIPE,
                     stderr=subprocess.STDOUT,
+                    pass_fds=staged.fds if self.sandboxed else (),
                 )
             except Exception as error:  # a kernel that cannot start is "invalid"
                 return self._invalid(f"the kernel could not start: {error}", processes)
+            finally:
+                staged.close()  # bwrap has its own copies of the descriptors
             assert km.provisioner is not None and km.provisioner.process is not None
             console = ConsoleTail(km.provisioner.process.stdout)
             processes = KernelProcesses(
-                psutil.Process(km.provisioner.pid), self.sandboxed, self.limits
+                psutil.Process(km.provisioner.pid), self.sandboxed, self.limits, cgroups
             )
             km.processes = processes
             processes.start_watchdog()
@@ -230,6 +275,11 @@ class _Run:
                 processes.stop_watchdog()
             if km is not None:
                 await _forget(km, killed=processes is not None)
+            if cgroups is not None:  # no process outlives the run, then no group
+                cgroups.remove()
+            if staged is not None:
+                staged.close()
+            # rmtree never follows a link the kernel may have left in its sockets folder.
             shutil.rmtree(runtime, ignore_errors=True)
 
     def _kernel_env(self, runtime: Path) -> tuple[str, dict[str, str]]:
@@ -240,6 +290,10 @@ class _Run:
             home, tmp = str(runtime / "home"), str(runtime / "tmp")
             os.mkdir(home)
             os.mkdir(tmp)
+        # One thread per CPU of the quota for the math libraries and TensorFlow's pools:
+        # their defaults (a thread per core of the machine) only contend for the quota,
+        # and each thread counts against Limits.processes.
+        threads = str(max(1, math.ceil(self.limits.cpus)))
         kernel_env = {
             "PATH": os.environ.get("PATH", os.defpath),
             "LANG": os.environ.get("LANG", "C.UTF-8"),
@@ -250,6 +304,7 @@ class _Run:
             "KERAS_HOME": f"{home}/.keras",
             "MPLCONFIGDIR": f"{home}/.config/matplotlib",
             "PYTHONDONTWRITEBYTECODE": "1",
+            **dict.fromkeys(_THREAD_VARIABLES, threads),
             **self.extra_env,
             # Not overridable: the sandbox's HOME, and the switches the course code reads.
             "HOME": home,
@@ -417,6 +472,16 @@ async def _forget(km: AsyncKernelManager, killed: bool) -> None:
             await asyncio.wait_for(km.provisioner.wait(), timeout=5)
     with contextlib.suppress(Exception):
         await km.cleanup_resources()
+
+
+def _cgroups(limits: Limits) -> Cgroups | None:
+    """The run's control groups; None where none is writable (the watchdog polls then).
+    A failure to make them (it is not the submission's doing) falls back the same way."""
+    try:
+        return Cgroups.create(limits)
+    except OSError as error:
+        log.warning("cgroups: could not make this run's groups, polling instead: %s", error)
+        return None
 
 
 def _runtime_folder() -> Path:

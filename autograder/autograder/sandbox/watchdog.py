@@ -1,4 +1,9 @@
-"""The kernel's process tree: its memory measured, its limits enforced, all of it killed."""
+"""The kernel's process tree: its memory measured, its limits enforced, all of it killed.
+
+Where the kernel runs in control groups (``cgroups.Cgroups``) the kernel's OOM killer
+enforces the memory cap and this only reports it (the group's usage, peak and OOM kills);
+elsewhere it polls the tree's RSS, and the sandbox's in-memory file systems, itself.
+"""
 
 from __future__ import annotations
 
@@ -11,31 +16,58 @@ from typing import Any
 
 import psutil
 
+from autograder.sandbox.bwrap import SCRATCH
+from autograder.sandbox.cgroups import Cgroups
 from autograder.sandbox.limits import Limits
 
 POLL_S = 0.1  # how often the watchdog measures memory
-WRITABLE_TMPFS = ("/tmp", "/dev/shm")  # what the kernel can write in memory in the sandbox
+WRITABLE_TMPFS = ("/tmp", "/dev/shm", SCRATCH)  # where the sandboxed kernel writes memory
 
 
 class KernelProcesses:
     """The kernel's process tree: measures its memory, enforces limits, kills all of it.
 
-    ``root`` is the process the kernel manager started: bwrap, or the kernel itself. From
-    the host, processes in bwrap's pid namespace are ordinary descendants of it.
+    ``root`` is the process the kernel manager started: bwrap, or the kernel itself (the
+    cgroup launcher execs it, keeping its pid). From the host, processes in bwrap's pid
+    namespace are ordinary descendants of it. ``cgroups``: the run's groups, if any.
     """
 
-    def __init__(self, root: psutil.Process, sandboxed: bool, limits: Limits) -> None:
+    def __init__(
+        self,
+        root: psutil.Process,
+        sandboxed: bool,
+        limits: Limits,
+        cgroups: Cgroups | None = None,
+    ) -> None:
         self.root = root
         self.sandboxed = sandboxed
+        self.cgroups = cgroups
         self.limit_bytes = limits.memory_mb * 2**20
         self.hard_deadline = float("inf")
-        self.peak_bytes = 0
-        self.killed_for: str | None = None  # "memory", "output_limit", "notebook_timeout"
+        self._peak_bytes = 0
+        self._killed_for: str | None = None  # "memory", "output_limit", "notebook_timeout"
         self._kernel: psutil.Process | None = None
         self._seen: set[psutil.Process] = set()  # without a sandbox: kill these too
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, name="kernel-watchdog", daemon=True)
+
+    @property
+    def killed_for(self) -> str | None:
+        """Why the kernel was stopped, if it was. An OOM kill in the memory group counts
+        as soon as the group says so: the cell loop may see the kernel die before the
+        watchdog's next look, and must report "memory", not a dead kernel."""
+        if self._killed_for is None and self.cgroups is not None and self.cgroups.oom_kills():
+            with self._lock:
+                if self._killed_for is None:
+                    self._killed_for = "memory"
+        return self._killed_for
+
+    @property
+    def peak_bytes(self) -> int:
+        if self.cgroups is not None and self.cgroups.limits_memory:
+            return max(self._peak_bytes, self.cgroups.peak_bytes())
+        return self._peak_bytes
 
     def tree(self) -> list[psutil.Process]:
         try:
@@ -59,6 +91,8 @@ class KernelProcesses:
         return self._kernel.pid if self._kernel else None
 
     def memory_bytes(self) -> int:
+        if self.cgroups is not None and self.cgroups.limits_memory:
+            return self.cgroups.memory_bytes()  # every page, memfd and tmpfs included
         total = 0
         for proc in self.tree():
             with contextlib.suppress(psutil.Error):
@@ -74,8 +108,8 @@ class KernelProcesses:
     def kill(self, cause: str | None) -> None:
         """SIGKILL the whole tree; ``cause`` (the first one given) says why."""
         with self._lock:
-            if cause and self.killed_for is None:
-                self.killed_for = cause
+            if cause and self._killed_for is None:
+                self._killed_for = cause
         procs = set(self.tree())
         with self._lock:
             procs |= self._seen
@@ -87,6 +121,8 @@ class KernelProcesses:
         for proc in procs:  # psutil checks that a pid was not reused
             with contextlib.suppress(psutil.Error):
                 proc.kill()
+        if self.cgroups is not None:  # what left the tree (a double fork) is still here
+            self.cgroups.kill()
 
     def start_watchdog(self) -> None:
         self._thread.start()
@@ -96,10 +132,13 @@ class KernelProcesses:
         self._thread.join(timeout=5)
 
     def _watch(self) -> None:
+        enforced = self.cgroups is not None and self.cgroups.limits_memory
         while not self._stop.wait(POLL_S):
             used = self.memory_bytes()
-            self.peak_bytes = max(self.peak_bytes, used)
-            if used > self.limit_bytes:
+            self._peak_bytes = max(self._peak_bytes, used)
+            # With a memory group the OOM killer holds the cap (a child it killed ends
+            # the whole run, as the polling would); without, this does.
+            if self.killed_for == "memory" or (not enforced and used > self.limit_bytes):
                 self.kill("memory")
                 return
             if time.monotonic() > self.hard_deadline:
