@@ -56,6 +56,9 @@ _LIMIT_KEYS = {
     "notebook_timeout": float,
     "memory_mb": int,
     "output_mb": float,
+    "disk_mb": int,
+    "processes": int,
+    "cpus": float,
 }
 _LESSON_KEYS = {"id": str, "title": str, "points": float, **_LIMIT_KEYS}
 
@@ -300,6 +303,13 @@ def _typed(table: dict[str, Any], key: str, kind: type, where: str, label: str) 
 
 
 def _limits(base: Limits, table: dict[str, Any], where: str, label: str) -> Limits:
+    """The limits ``table`` sets (``[limits]`` or a lesson's keys), the rest from ``base``.
+
+    Keys are ``Limits``' fields: ``cell_timeout``, ``notebook_timeout`` (seconds),
+    ``memory_mb``, ``output_mb``, ``disk_mb`` (the working folder's tmpfs), ``processes``
+    (processes and threads at once) and ``cpus`` (a CPU quota, 0.5 is half a CPU); each
+    must be positive, the whole-number ones whole.
+    """
     values = {}
     for key, kind in _LIMIT_KEYS.items():
         if key in table:

@@ -26,6 +26,11 @@ def test_the_repository_course_file_loads():
     assert course.workspace == REPO / "workspace"
     assert course.gradebook_url == f"sqlite:///{REPO / 'workspace' / 'gradebook.db'}"
     assert course.defaults.cell_timeout == 120 and course.defaults.memory_mb == 4096
+    assert (course.defaults.disk_mb, course.defaults.processes, course.defaults.cpus) == (
+        512,
+        256,
+        1.0,
+    )
 
 
 def test_the_fixture_course():
@@ -33,20 +38,31 @@ def test_the_fixture_course():
     (lesson,) = course.lessons
     assert (lesson.id, lesson.title, lesson.points) == ("00_fixture", "Squares and means", 5)
     assert lesson.limits.cell_timeout == 20 and lesson.limits.output_mb == 1
+    assert lesson.limits.disk_mb == 64 and lesson.limits.processes == 64
     assert lesson.notebook(course.source).is_file()
 
 
 def test_defaults_and_lesson_overrides():
     course = parse(
-        limits={"cell_timeout": 30},
+        limits={"cell_timeout": 30, "cpus": 2},
         lessons=[
-            {"id": "01_tensors", "title": "Tensors", "points": 25, "memory_mb": 2048},
+            {
+                "id": "01_tensors",
+                "title": "Tensors",
+                "points": 25,
+                "memory_mb": 2048,
+                "cpus": 0.5,
+                "processes": 64,
+                "disk_mb": 100,
+            },  # fmt: skip
             {"id": "02_gradient_descent", "title": "GD", "points": 20},
         ],
     )
     first, second = course.lessons
     assert first.limits.cell_timeout == 30 and first.limits.memory_mb == 2048
     assert second.limits.cell_timeout == 30 and second.limits.memory_mb == 4096
+    assert (first.limits.cpus, first.limits.processes, first.limits.disk_mb) == (0.5, 64, 100)
+    assert (second.limits.cpus, second.limits.processes, second.limits.disk_mb) == (2, 256, 512)
     assert [lesson.id for lesson in course.select(["02_gradient_descent", "01_tensors"])] == [
         "01_tensors",
         "02_gradient_descent",
@@ -61,6 +77,9 @@ def test_defaults_and_lesson_overrides():
         ({"extra": {}}, r"unknown key\(s\) in the top level: extra"),
         ({"limits": {"memory_mb": -1}}, r"\[limits\]\.memory_mb must be positive"),
         ({"limits": {"memory_mb": 1.5}}, r"memory_mb must be a whole number"),
+        ({"limits": {"processes": 0}}, r"\[limits\]\.processes must be positive"),
+        ({"limits": {"cpus": -1}}, r"\[limits\]\.cpus must be positive"),
+        ({"limits": {"disk_mb": "1G"}}, r"disk_mb must be a whole number, not '1G'"),
         ({"limits": {"cell_timeout": "1m"}}, r"cell_timeout must be a number, not '1m'"),
         (
             {"lessons": [{"id": "tensors", "title": "T", "points": 1}]},

@@ -8,8 +8,11 @@ Notebooks are tiny and built here; none imports TensorFlow. Tests that take the
 
 from __future__ import annotations
 
+import ast
 import json
+import os
 import socket
+import sys
 import tempfile
 import uuid
 from pathlib import Path
@@ -19,12 +22,30 @@ import psutil
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from autograder.sandbox import ExecutionResult, Limits, bubblewrap_available, execute_notebook
+from autograder.sandbox import (
+    REPOSITORY_ROOT,
+    ExecutionResult,
+    Limits,
+    bubblewrap_available,
+    execute_notebook,
+)
 from autograder.sandbox import bwrap as bwrap_module
+from autograder.sandbox import cgroups as cgroups_module
 from autograder.sandbox import runner as runner_module
 
 NO_BWRAP = "bubblewrap (bwrap) is missing or cannot create namespaces on this machine"
 needs_bwrap = pytest.mark.skipif(not bubblewrap_available(), reason=NO_BWRAP)
+
+
+def needs_cgroup(controller: str) -> pytest.MarkDecorator:
+    """Skip where no writable ``controller`` group is below ours (not root, no delegation)."""
+    parents = cgroups_module._parents()
+    available = {*parents.v2_controllers, *parents.v1}
+    reason = f"no writable {controller} cgroup controller below this process's group"
+    return pytest.mark.skipif(controller not in available, reason=reason)
+
+
+needs_memory_cgroup = needs_cgroup("memory")
 FAST = Limits(cell_timeout=10, notebook_timeout=30, memory_mb=1024, output_mb=1)
 
 
@@ -194,6 +215,11 @@ def test_a_cell_that_ignores_the_interrupt_stops_the_notebook(tmp_path):
 # --- memory, a dead kernel, output -----------------------------------------------------------
 
 HOG = "hog = b'x' * ({mb} * 2**20)\nimport time\ntime.sleep(10)"
+MEMFD = """import os, time
+fd = os.memfd_create('hog')
+for _ in range({mb} // 10):
+    os.write(fd, b'x' * (10 * 2**20))
+time.sleep(10)"""
 
 
 def test_a_memory_bomb_kills_the_kernel(tmp_path, sandbox):
@@ -203,7 +229,7 @@ def test_a_memory_bomb_kills_the_kernel(tmp_path, sandbox):
 
     assert result.status == "memory", result
     assert result.reason == "the kernel used more than 500 MB and was stopped in cell 2"
-    assert result.peak_memory_mb > 500
+    assert result.peak_memory_mb >= 500  # a memory cgroup holds it at the cap
     assert enames(code_cells(executed)[1])[0] == "MemoryLimit"
     assert_unrun_cells_fail(executed, first_unrun=1)
     assert result.seconds < 6  # killed at once, not after the cell's sleep
@@ -221,11 +247,31 @@ def test_a_memory_bomb_kills_the_kernel(tmp_path, sandbox):
             id="tmpfs-file",
             marks=needs_bwrap,
         ),
+        pytest.param(
+            "open('/dev/shm/big', 'wb').write(b'x' * (600 * 2**20))\nimport time\ntime.sleep(10)",
+            id="shm-file",
+            marks=needs_bwrap,
+        ),
+        pytest.param(  # the working folder is a tmpfs bigger than the memory here
+            "open('big', 'wb').write(b'x' * (600 * 2**20))\nimport time\ntime.sleep(10)",
+            id="working-folder",
+            marks=needs_bwrap,
+        ),
+        pytest.param(  # a memfd is mapped by no process: only a memory cgroup counts it
+            MEMFD.format(mb=1000),
+            id="memfd",
+            marks=needs_memory_cgroup,
+        ),
+        pytest.param(
+            "import subprocess, sys\nsubprocess.run([sys.executable, '-c', {memfd!r}])",
+            id="memfd-of-a-child",
+            marks=needs_memory_cgroup,
+        ),
     ],
 )
 def test_memory_of_child_processes_and_in_memory_files_counts(tmp_path, hog):
-    limits = Limits(cell_timeout=30, notebook_timeout=60, memory_mb=500)
-    cell = hog.format(code=HOG.format(mb=1500))
+    limits = Limits(cell_timeout=30, notebook_timeout=60, memory_mb=500, disk_mb=2048)
+    cell = hog.format(code=HOG.format(mb=1500), memfd=MEMFD.format(mb=1000))
     executed, result = run(notebook(cell, "print('after')"), tmp_path / "work", limits)
 
     assert result.status == "memory", result
@@ -330,11 +376,12 @@ def attempt(action):
         return type(error).__name__
 print("data", open("data.txt").read())
 print("secret", attempt(lambda: open({str(course / "source" / "solution.txt")!r}).read()))
-print("listing", os.listdir({str(course)!r}))
+print("listing", attempt(lambda: os.listdir({str(course)!r})))
 print("course", attempt(lambda: open({str(course / "x")!r}, "w")))
 print("tmp", attempt(lambda: open("/tmp/{name}", "w").write("x")))
 print("home", attempt(lambda: open(os.path.expanduser("~/{name}"), "w").write("x")))
 print("here", attempt(lambda: open("{name}", "w").write("x")))
+print("root", attempt(lambda: open("/{name}", "w").write("x")))
 """
     workdir = course / "workspace" / "submitted" / "student" / "ps1"
     executed, result = run(notebook(probe), workdir, mask=[course])
@@ -342,17 +389,18 @@ print("here", attempt(lambda: open("{name}", "w").write("x")))
     assert result.status == "ok", result
     lines = stdout(code_cells(executed)[0]).splitlines()
     assert lines == [
-        "data student data",
-        "secret FileNotFoundError",
-        "listing ['workspace']",
-        "course OSError",  # read-only
+        "data student data",  # a copy of the working folder's files
+        "secret FileNotFoundError",  # /var is not bound at all
+        "listing FileNotFoundError",
+        "course FileNotFoundError",
         "tmp ok",
         "home ok",
-        "here ok",
+        "here ok",  # in the scratch copy
+        "root OSError",  # read-only
     ]
     assert not Path("/tmp", name).exists()
     assert not Path.home().joinpath(name).exists()
-    assert (workdir / name).exists()  # the working folder is the one writable host folder
+    assert sorted(path.name for path in workdir.iterdir()) == ["data.txt"]  # never written
 
 
 @needs_bwrap
@@ -415,6 +463,252 @@ def test_the_runtime_folder_is_removed(tmp_path, monkeypatch):
         private.rmdir()
 
 
+# --- limits the kernel cannot escape --------------------------------------------------------
+
+
+@needs_bwrap
+def test_the_working_folder_is_a_scratch_tmpfs_of_disk_mb(tmp_path):
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    (workdir / "data.txt").write_text("lesson data")
+    before = os.statvfs(tmp_path)
+    fill = """
+import errno
+try:
+    with open('big', 'wb') as file:
+        for _ in range(100):
+            file.write(b'x' * 2**20)
+except OSError as error:
+    print(errno.errorcode[error.errno])
+"""
+    limits = Limits(cell_timeout=20, notebook_timeout=30, memory_mb=1024, disk_mb=50)
+    executed, result = run(notebook(fill, "print(open('data.txt').read())"), workdir, limits)
+
+    assert result.status == "ok", result
+    cells = code_cells(executed)
+    assert stdout(cells[0]) == "ENOSPC\n"
+    assert stdout(cells[1]) == "lesson data\n"
+    assert sorted(path.name for path in workdir.iterdir()) == ["data.txt"]
+    used = (before.f_bfree - os.statvfs(tmp_path).f_bfree) * before.f_frsize
+    assert used < 40 * 2**20  # nothing landed on the host disk (others may write a little)
+
+
+@pytest.mark.parametrize("sandbox", [pytest.param(True, marks=needs_bwrap), False])
+def test_links_the_kernel_leaves_are_never_followed(tmp_path, sandbox):
+    canary = Path(tempfile.mkdtemp(prefix="autograder-canary-", dir="/var/tmp")) / "gradebook.db"
+    canary.write_text("grades")
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    (workdir / "ps1.ipynb").write_text("notebook")
+    (workdir / "outside").symlink_to(canary)  # links in the input are not copied either
+    plant = f"""
+import os
+print(sorted(os.listdir('.')))
+os.remove('ps1.ipynb')
+os.symlink({str(canary)!r}, 'ps1.ipynb')
+os.symlink({str(canary.parent)!r}, 'folder')
+os.mkfifo('fifo')
+"""
+    try:
+        executed, result = run(notebook(plant), workdir, sandbox=sandbox)
+        assert result.status == "ok", result
+        assert stdout(code_cells(executed)[0]) == "['ps1.ipynb']\n"
+        assert canary.read_text() == "grades"
+        assert sorted(path.name for path in workdir.iterdir()) == ["outside", "ps1.ipynb"]
+        assert (workdir / "ps1.ipynb").read_text() == "notebook"
+        assert not (workdir / "ps1.ipynb").is_symlink()
+    finally:
+        canary.unlink()
+        canary.parent.rmdir()
+
+
+@needs_bwrap
+def test_the_kernel_cannot_rewrite_its_connection_file(tmp_path):
+    canary = Path(tempfile.mkdtemp(prefix="autograder-canary-", dir="/var/tmp")) / "canary"
+    canary.write_text("intact")
+    probe = f"""
+import os
+from ipykernel.connect import get_connection_file
+path = get_connection_file()
+try:
+    open(path, 'w').write('{{}}')
+except OSError as error:
+    print('connection file', type(error).__name__)
+sockets = os.path.dirname(path) + '/sockets'
+os.symlink({str(canary)!r}, sockets + '/planted')
+print('planted', os.path.islink(sockets + '/planted'))
+"""
+    try:
+        executed, result = run(notebook(probe, "print('still here')"), tmp_path / "work")
+        assert result.status == "ok", result
+        cells = code_cells(executed)
+        assert stdout(cells[0]) == "connection file OSError\nplanted True\n"
+        assert stdout(cells[1]) == "still here\n"
+        assert canary.read_text() == "intact"
+    finally:
+        canary.unlink()
+        canary.parent.rmdir()
+
+
+@needs_bwrap
+def test_only_an_allowlist_of_the_system_is_visible(tmp_path):
+    canary = Path(tempfile.mkdtemp(prefix="autograder-canary-", dir="/var/tmp")) / "canary"
+    canary.write_text("secret")
+    paths = ["/run", "/var", "/home", "/root", "/srv", "/mnt", "/opt", str(canary), "/etc/shadow"]
+    # Those holding the interpreter (pyenv's /root/.pyenv, say) show it and nothing else.
+    python = [Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve()]
+    paths = [path for path in paths if not any(Path(path) in p.parents for p in python)]
+    probe = f"""
+import os
+for path in {paths!r}:
+    try:
+        open(path).read() if os.path.isfile(path) else os.listdir(path)
+        print(path, 'visible')
+    except OSError as error:
+        print(path, type(error).__name__)
+print('passwd', sorted(line.split(':')[0] for line in open('/etc/passwd')))
+print('repository', sorted(os.listdir({str(REPOSITORY_ROOT)!r})))
+"""
+    try:
+        executed, result = run(notebook(probe), tmp_path / "work")
+    finally:
+        canary.unlink()
+        canary.parent.rmdir()
+    assert result.status == "ok", result
+    lines = stdout(code_cells(executed)[0]).splitlines()
+    assert lines[:-2] == [f"{path} FileNotFoundError" for path in paths]
+    assert "nobody" in lines[-2] and len(lines[-2].split(",")) == 2  # made up, not the host's
+    # Of the course's repository: the virtual environment and lib/ (dlcourse), if there.
+    assert set(ast.literal_eval(lines[-1].removeprefix("repository "))) <= {".venv", "lib"}
+
+
+@needs_bwrap
+def test_a_unix_socket_of_the_host_is_unreachable(tmp_path):
+    folder = Path(tempfile.mkdtemp(prefix="autograder-socket-", dir="/var/tmp"))
+    path = str(folder / "service.sock")
+    probe = f"""
+import socket
+client = socket.socket(socket.AF_UNIX)
+try:
+    client.connect({path!r})
+    print('connected')
+except OSError as error:
+    print(type(error).__name__)
+"""
+    try:
+        with socket.socket(socket.AF_UNIX) as server:
+            server.bind(path)
+            server.listen()
+            executed, result = run(notebook(probe), tmp_path / "work")
+    finally:
+        Path(path).unlink(missing_ok=True)
+        folder.rmdir()
+    assert result.status == "ok", result
+    assert stdout(code_cells(executed)[0]) == "FileNotFoundError\n"
+
+
+FORK_BOMB = """
+import subprocess
+children = []
+try:
+    for _ in range(200):
+        children.append(subprocess.Popen(['sleep', '60']))
+except OSError as error:
+    print('stopped', type(error).__name__, len(children) < 40)
+"""
+THREAD_BOMB = """
+import threading
+event = threading.Event()
+threads = []
+try:
+    for _ in range(200):
+        threads.append(threading.Thread(target=event.wait, daemon=True))
+        threads[-1].start()
+except RuntimeError as error:
+    print('stopped', error, len(threads) < 40)
+event.set()
+"""
+
+
+@needs_cgroup("pids")
+@pytest.mark.parametrize("bomb", [FORK_BOMB, THREAD_BOMB], ids=["processes", "threads"])
+def test_processes_and_threads_end_at_the_limit(tmp_path, sandbox, bomb):
+    limits = Limits(cell_timeout=20, notebook_timeout=30, processes=40)
+    executed, result = run(notebook(bomb, "print('after')"), tmp_path / "work", limits,
+                           sandbox=sandbox)  # fmt: skip
+
+    assert result.status == "ok", result
+    cells = code_cells(executed)
+    assert stdout(cells[0]).startswith("stopped ") and stdout(cells[0]).endswith(" True\n")
+    assert stdout(cells[1]) == "after\n"  # the kernel still answers
+
+
+SPIN = """
+import multiprocessing, time
+def spin(seconds):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+if __name__ == '__main__':
+    started = time.monotonic()
+    workers = [multiprocessing.Process(target=spin, args=(1.5,)) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    import resource
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(round((used.ru_utime + used.ru_stime) / (time.monotonic() - started), 2))
+"""
+
+
+@needs_cgroup("cpu")
+def test_busy_processes_get_about_the_cpus_of_the_quota(tmp_path):
+    limits = Limits(cell_timeout=20, notebook_timeout=30, cpus=0.5)
+    executed, result = run(notebook(SPIN), tmp_path / "work", limits)
+
+    assert result.status == "ok", result
+    cpus = float(stdout(code_cells(executed)[0]))
+    assert 0.1 < cpus < 0.8  # unthrottled, two spinners take up to 2 CPUs
+
+
+def test_no_process_or_group_outlives_the_run(tmp_path, sandbox, monkeypatch):
+    made = []
+
+    def remembered(limits):
+        groups = cgroups_module.Cgroups.create(limits)
+        made.append(groups)
+        return groups
+
+    monkeypatch.setattr(runner_module, "_cgroups", remembered)
+    spawn = "import os\nfor _ in range(5):\n    os.system('sleep 600 &')"
+    run(notebook(spawn, "import os\nos._exit(1)"), tmp_path / "work", sandbox=sandbox)
+
+    assert len(made) == 1
+    if made[0] is not None:
+        assert made[0].groups
+        assert not any(folder.exists() for folder in made[0].groups.values())
+
+
+def test_without_writable_cgroups_the_polling_watchdog_holds_and_says_so(
+    tmp_path, monkeypatch, caplog
+):
+    monkeypatch.setattr(cgroups_module, "_mounts", lambda: {})
+    cgroups_module._parents.cache_clear()
+    try:
+        with caplog.at_level("WARNING", logger="autograder.sandbox"):
+            assert cgroups_module.Cgroups.create(FAST) is None
+            assert cgroups_module.Cgroups.create(FAST) is None
+        warnings = [record.getMessage() for record in caplog.records]
+        assert len(warnings) == 1, warnings  # said once
+        assert "memory, pids, cpu" in warnings[0] and "polling" in warnings[0]
+        limits = Limits(cell_timeout=30, notebook_timeout=60, memory_mb=500)
+        executed, result = run(notebook(HOG.format(mb=1500)), tmp_path / "work", limits)
+        assert result.status == "memory", result
+    finally:
+        cgroups_module._parents.cache_clear()
+
+
 # --- what is not a run ----------------------------------------------------------------------
 
 
@@ -436,7 +730,7 @@ def test_a_kernel_that_cannot_start_is_invalid_and_nothing_scores(tmp_path):
 
 @needs_bwrap
 def test_a_sandbox_that_cannot_start_is_invalid_and_says_why(tmp_path, monkeypatch):
-    monkeypatch.setattr(runner_module, "bwrap_command", lambda *args: ["bwrap", "--bogus"])
+    monkeypatch.setattr(runner_module, "bwrap_command", lambda *a, **k: ["bwrap", "--bogus"])
     executed, result = run(notebook("x = 1"), tmp_path / "work")
     assert result.status == "invalid", result
     assert "bwrap: Unknown option --bogus" in result.reason
