@@ -55,6 +55,9 @@ PENDING = "to be graded by your instructor"
 
 # The errors the sandbox writes into cells when it stops a notebook (autograder.sandbox).
 _STOPPED_HERE = {"NotebookTimeout", "MemoryLimit", "OutputLimit", "KernelDied"}
+# Errors the grader writes, whose words are its own (a kernel could fake the name, but
+# then it only gets one of the grader's fixed sentences shown).
+_OURS = {"NotRun", *_STOPPED_HERE}
 _ANSI = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves
     r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC: titles, hyperlinks
@@ -173,8 +176,54 @@ _FIXED_MESSAGES = {
 }  # fmt: skip
 
 
-def _test_message(grade: CellGrade, cell: nbformat.NotebookNode | None, found: bool) -> str:
-    """The message of an autograded test cell (without its points)."""
+@dataclass(frozen=True)
+class TestInfo:
+    """What the instructor's notebook says of one test cell."""
+
+    description: str  # the first line of the test's docstring ("" if none)
+    hidden: bool  # it has hidden tests: nothing its run produced may reach the student
+
+
+def test_infos(course: Course, lesson: Lesson) -> dict[str, TestInfo]:
+    """grade_id -> TestInfo for every test cell of the lesson's instructor notebooks."""
+    infos: dict[str, TestInfo] = {}
+    folder = course.source / lesson.id
+    for path in sorted(folder.glob("*.ipynb")) if folder.is_dir() else []:
+        for cell in nbformat.read(path, as_version=4).cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
+                continue
+            infos[meta.get("grade_id", "")] = TestInfo(
+                description=_docstring_line(cell.source),
+                hidden=bool(hidden_test_lines(nbformat.v4.new_notebook(cells=[cell])))
+                or HIDDEN_BEGIN.removeprefix("### ") in cell.source,
+            )
+    return infos
+
+
+def _docstring_line(source: str) -> str:
+    """The first line of a cell's docstring, or ""."""
+    import ast
+
+    try:
+        docstring = ast.get_docstring(ast.parse(source)) or ""
+    except SyntaxError:
+        return ""
+    return clean_text(docstring.strip().splitlines()[0] if docstring.strip() else "")
+
+
+def _test_message(
+    grade: CellGrade,
+    cell: nbformat.NotebookNode | None,
+    found: bool,
+    info: TestInfo | None = None,
+) -> str:
+    """The message of an autograded test cell (without its points).
+
+    For a test with hidden tests nothing its run produced is shown: the student's code
+    ran inside it and could have put what it read there into its error message. The
+    instructor's description of the test says what it checks instead.
+    """
     earned = grade.score - (grade.extra_credit or 0.0)
     full = earned >= grade.max_score > 0
     if grade.auto_score is None and grade.manual_score is None:
@@ -182,7 +231,12 @@ def _test_message(grade: CellGrade, cell: nbformat.NotebookNode | None, found: b
             return NOT_FOUND
         return PENDING
     error = _first_error(cell)
-    if error is not None and not full:
+    hidden = info is None or info.hidden  # unknown: assume the worst
+    if not full and hidden and (error is None or error.get("ename") not in _OURS):
+        message = HIDDEN_TEST_FAILED
+        if info is not None and info.description:
+            message += f" ({info.description})"
+    elif error is not None and not full:
         ename, evalue = str(error.get("ename", "")), str(error.get("evalue", ""))
         if ename == "NotRun":
             message = NOT_RUN
@@ -213,6 +267,12 @@ def status_words(grades: LessonGrades, lesson: Lesson) -> str:
             "The file you handed in could not be opened as a Jupyter notebook, so it was "
             "graded as an unanswered copy of the lesson. Hand in the .ipynb file that "
             "Jupyter or Colab saved (File > Download > .ipynb)."
+        )
+    if grades.status == "withheld":
+        return (
+            "Your notebook was graded, but its automatic points count only after your "
+            "instructor has reviewed it; you will hear from them. The results below are "
+            "what the tests gave."
         )
     if grades.status == "error":
         return (
@@ -333,6 +393,7 @@ def build_page(
     page.notes = _cell_notes(notebook)
 
     cells = _cells_by_grade_id(notebook)
+    infos = test_infos(course, lesson)
     pending = 0.0
     for grade in grades.cells:
         extra = f" (+{_points(grade.extra_credit)} extra)" if grade.extra_credit else ""
@@ -350,7 +411,7 @@ def build_page(
                 )
         else:
             cell = cells.get(grade.name)
-            message = _test_message(grade, cell, found=grade.name in cells)
+            message = _test_message(grade, cell, grade.name in cells, infos.get(grade.name))
             if message == PENDING:
                 pending += grade.max_score
                 row = Row(grade.name, f"– / {_points(grade.max_score)}", "pending", message)

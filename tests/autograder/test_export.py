@@ -48,7 +48,7 @@ def test_nothing_graded_yet_gives_headers_only(tmp_path):
     }  # fmt: skip
     course = parse_course(raw, root=tmp_path)
     grades, cells = export_grades(course, tmp_path / "out")
-    assert rows(grades) == [["student", "01_tensors", "02_gd", "total", "max_total"]]
+    assert rows(grades) == [["student", "01_tensors", "02_gd", "total", "max_total", "notes"]]
     assert rows(cells) == [list(CELL_COLUMNS)]
     assert not (tmp_path / "workspace" / "gradebook.db").exists()  # not created by reading
 
@@ -63,14 +63,16 @@ def test_exact_rows(graded, tmp_path):
     assert (grades_csv.name, cells_csv.name) == ("grades.csv", "cells.csv")
 
     grades = rows(grades_csv)
-    assert grades[0] == ["student", LESSON, "total", "max_total"]
+    assert grades[0] == ["student", LESSON, "total", "max_total", "notes"]
     students = [row[0] for row in grades[1:]]
     assert students == sorted(students) and set(expected) | {"cheater"} <= set(students)
     by_student = {row[0]: row for row in grades[1:]}
-    assert by_student["perfect"] == ["perfect", "4", "4", "5"]
-    assert by_student["partial"] == ["partial", "2", "2", "5"]
-    assert by_student["memory-bomb"] == ["memory-bomb", "0", "0", "5"]
-    assert by_student["cheater"] == ["cheater", "2", "2", "5"]
+    assert by_student["perfect"] == ["perfect", "4", "4", "5", ""]
+    assert by_student["partial"] == ["partial", "2", "2", "5", ""]
+    assert by_student["memory-bomb"] == ["memory-bomb", "0", "0", "5", ""]
+    # Patching NumPy is a finding: the score is withheld (0) until an instructor reviews it.
+    assert by_student["cheater"][:4] == ["cheater", "0", "0", "5"]
+    assert by_student["cheater"][4].startswith(f"{LESSON}: withheld: awaits review")
 
     cells = rows(cells_csv)
     assert cells[0] == list(CELL_COLUMNS)
@@ -92,12 +94,15 @@ def test_exact_rows(graded, tmp_path):
         "memory-bomb", LESSON, "square_values", "0", "2", "0", "", "false", "graded", "false",
         memory,
     ]  # fmt: skip
-    # Flagged: every cell marked for a person, the flag on every row.
+    # Flagged: every cell marked for a person, the flag on every row, the autograded
+    # points withheld (score 0, auto_score what the tests gave) until a review.
     hooks = of("hooks-tests")
     assert [row[2] for row in hooks] == ["square_values", "row_means_shape",
                                          "row_means_values", "why_axis"]  # fmt: skip
     assert all(row[7] == "true" and row[9] == "true" for row in hooks)
-    assert [row[3] for row in hooks] == ["2", "1", "1", "0"]
+    assert [row[3] for row in hooks] == ["0", "0", "0", "0"]
+    assert [row[5] for row in hooks[:3]] == ["2", "1", "1"]
+    assert all(row[8] == "withheld" and row[10].startswith("awaits review") for row in hooks)
     invalid = of("invalid-json")
     assert {row[8] for row in invalid} == {"invalid"}
     assert invalid[0][10] == "not a readable notebook (NotJSONError); graded as blank"
@@ -119,8 +124,8 @@ def test_manual_scores_and_missing_students(graded, tmp_path):
 
     grades_csv, cells_csv = export_grades(copy, tmp_path / "export")
     by_student = {row[0]: row for row in rows(grades_csv)[1:]}
-    assert by_student["perfect"] == ["perfect", "5", "5", "5"]
-    assert by_student["absent"] == ["absent", "", "0", "5"]
+    assert by_student["perfect"] == ["perfect", "5", "5", "5", ""]
+    assert by_student["absent"] == ["absent", "", "0", "5", ""]
     cells = rows(cells_csv)
     why = [row for row in cells if row[0] == "perfect" and row[2] == "why_axis"]
     assert why == [["perfect", LESSON, "why_axis", "1", "1", "", "1", "false", "graded",

@@ -182,7 +182,9 @@ def test_a_crafted_message_that_quotes_a_hidden_test_is_replaced(fixture_course)
     assert "gotcha" not in page and HIDDEN_TEST_FAILED in page
     assert "<script>" not in page and "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page
     assert "&amp; more" in page
-    assert NO_MESSAGE in page
+    # A test with hidden tests shows none of its run, only the instructor's description.
+    assert f"{HIDDEN_TEST_FAILED} (row_means: values on a non-square matrix" in page
+    assert NO_MESSAGE not in page
     assert PENDING in page and "0 / 5" in page
 
 
@@ -292,10 +294,11 @@ def test_hooks_tests_page_hides_what_the_hook_printed(graded, pages):
     assert any(line in printed for line in lines), "the attack no longer prints the tests"
     page = by_student["hooks-tests"]
     assert_safe(page, lines, "hooks-tests")
-    # Flagged, but the page says nothing about it.
-    for word in ("hooks-ipython", "flag", "integrity", "review", "findings"):
+    # Flagged: the page says the instructor will review it, and nothing of the scan.
+    for word in ("hooks-ipython", "flag", "integrity", "findings", "canary"):
         assert word not in page.lower(), word
-    assert re.search(r"4\s*/\s*5", page)
+    assert "after your instructor has reviewed it" in page
+    assert re.search(r"0\s*/\s*5", page)  # withheld until then
 
 
 @slow
@@ -319,7 +322,10 @@ def test_perfect_memory_bomb_and_cheater_pages(graded, pages):
     (error,) = [o for o in test.outputs if o.output_type == "error"]
     assert error.ename == "CheckError"
     cheater = by_student["cheater"]
-    assert html.escape(error_message(error.ename, error.evalue)) in cheater
+    # square_values has hidden tests: nothing its run printed is shown, even the
+    # visible check's own message; the instructor's description is.
+    assert html.escape(error_message(error.ename, error.evalue)) not in cheater
+    assert f"{HIDDEN_TEST_FAILED} (square: one visible value, then hidden ones.)" in cheater
     assert "0 / 2" in cheater
 
 
