@@ -162,3 +162,142 @@ def test_report_page_shows_every_plot(example_demo, page):
 
 def _text(locator) -> str:
     return "\n".join(locator.all_inner_texts()) if locator.count() else ""
+
+
+# --------------------------------------------------------------------------- hostile HTML
+
+ANSWER = "Axis 1 runs along each row, so each row gets one mean."
+
+
+def _beacon(variant: str) -> str:
+    """What each payload runs if it ever runs: every way a test can see."""
+    return (
+        f"window.__pwned='{variant}';document.title='pwned';console.log('PWNED {variant}');"
+        f"fetch('/api/kernels?pwned={variant}',{{method:'POST'}});alert('PWNED {variant}')"
+    )
+
+
+# Script-bearing HTML in the written answer, one per way in (each of them runs raw).
+MARKDOWN_PAYLOADS = [
+    f'<img src="x" onerror="{_beacon("img")}">',
+    f'<svg onload="{_beacon("svg")}"><circle r="5"/></svg>',
+    f"<svg><script>{_beacon('svgscript')}</script></svg>",
+    f"<script>{_beacon('script')}</script>",
+    f'<iframe srcdoc="<script>{_beacon("iframe")}</script>"></iframe>',
+    f'<details open ontoggle="{_beacon("details")}"><summary>s</summary>d</details>',
+    f'<object data="javascript:{_beacon("object")}"></object>',
+    '<meta http-equiv="refresh" content="0;url=/api/kernels?pwned=meta">',
+    '<link rel="stylesheet" href="/api/kernels?pwned=link">',
+    '<base href="http://127.0.0.2:9/">',
+    f'<a id="jslink" href="javascript:{_beacon("jslink")}">click me</a>',
+    '<form action="/api/kernels?pwned=form" method="post"><button id="formbtn">go</button></form>',
+    # last: what follows an unclosed <style> is swallowed as its text
+    f'<math><mtext><table><mglyph><style><img src=x onerror="{_beacon("mxss")}">',
+]
+
+# A code cell that displays script-bearing outputs when it runs, at grading time.
+_SVG = '<svg xmlns="http://www.w3.org/2000/svg" onload="{}"><script>{}</script></svg>'
+_WIDGET = {"application/vnd.jupyter.widget-view+json": {"model_id": "x"}, "text/plain": "w"}
+OUTPUT_CELL = "\n".join([
+    "from IPython.display import HTML, SVG, Javascript, Markdown, display",
+    f"display(HTML({'<b>bold output</b><script>' + _beacon('html') + '</script>'!r}))",
+    f"display(HTML({'<img src=x onerror=' + repr(_beacon('htmlimg')) + '>'!r}))",
+    f"display(SVG({_SVG.format(_beacon('svgout'), _beacon('svgoutscript'))!r}))",
+    f"display(Javascript({_beacon('javascript')!r}))",
+    f"display(Markdown({'**md output** <img src=x onerror=' + repr(_beacon('mdout')) + '>'!r}))",
+    f"display({_WIDGET!r}, raw=True)",
+])  # fmt: skip
+
+
+def _hostile_course(tmp_path: Path):
+    """The example course released, one hostile student (mallory) graded; (course, lesson)."""
+    import nbformat
+
+    from autograder.config import load_course
+    from autograder.grade import grade_all
+    from autograder.release import release_lessons
+
+    root = tmp_path / "course-root"
+    shutil.copytree(REPO / "course" / "example", root)
+    course = load_course(root / "course" / "course.toml")
+    assert all(r.ok for r in release_lessons(course, course.lessons, run=False))
+    (lesson,) = course.lessons
+    source = nbformat.read(lesson.notebook(course.source), as_version=4)
+    notebook = nbformat.read(lesson.notebook(course.release), as_version=4)
+    for cell in notebook.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id == "why_axis":
+            cell.source = f"**{ANSWER}**\n\n" + "\n\n".join(MARKDOWN_PAYLOADS)
+        elif grade_id == "row_means":
+            solution = next(
+                c
+                for c in source.cells
+                if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id
+            )
+            cell.source = solution.source + "\n" + OUTPUT_CELL
+    target = course.workspace / "submitted" / "mallory" / lesson.id / f"{lesson.id}.ipynb"
+    target.parent.mkdir(parents=True)
+    nbformat.write(notebook, target)
+    (result,) = grade_all(course, [lesson], ["mallory"], jobs=1)
+    assert result.status == "graded", result
+    return course, lesson
+
+
+def test_student_html_never_runs_in_the_formgrader(page, tmp_path):
+    """A written answer and outputs full of script: the instructor's page runs none of it,
+    nbgrader's own page still works, and the answer's text is there to grade."""
+    from nbgrader.api import Gradebook
+
+    from autograder.formgrader import start
+
+    course, lesson = _hostile_course(tmp_path)
+    autograded = course.workspace / "autograded" / "mallory" / lesson.id
+    assert "PWNED html" in (autograded / f"{lesson.id}.ipynb").read_text()  # outputs are there
+    # A file the student left in the submission's folder, which nbgrader serves raw.
+    (autograded / "evil.html").write_text(f"<script>{_beacon('file')}</script><p>evil file</p>")
+    with Gradebook(course.gradebook_url) as gradebook:
+        submission = gradebook.find_submission_notebook(lesson.id, lesson.id, "mallory").id
+
+    requests: list[str] = []
+    messages: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("console", lambda message: messages.append(message.text))
+    page.on(
+        "dialog", lambda dialog: (messages.append("dialog " + dialog.message), dialog.dismiss())
+    )
+    server = start(course)
+    try:
+        page.goto(server.url(f"formgrader/submissions/{submission}/"))
+        page.wait_for_selector("#why_axis")
+        title = page.title()
+        page.wait_for_timeout(1500)  # time for onload/onerror/ontoggle and a refresh to fire
+        answer = page.locator(".nbgrader_cell", has=page.locator("#why_axis")).inner_text()
+        assert ANSWER in answer
+        assert "<script>" in answer  # shown as text: the instructor sees what was tried
+        assert "bold output" in page.inner_text("body")
+        for selector in ("#jslink", "a:has-text('click me')"):
+            if page.locator(selector).count():
+                page.locator(selector).first.click()
+        if page.locator("#formbtn").count():
+            page.locator("#formbtn").click()
+        page.wait_for_timeout(500)
+        # nbgrader's own scripts still run: the eye icon shows the student's name
+        page.locator("span.glyphicon.name-hidden").click()
+        assert page.locator("a.name-shown").is_visible()
+        assert page.title() == title == lesson.id
+        assert page.evaluate("() => window.__pwned === undefined")
+        page.goto(server.url(f"formgrader/submissions/{submission}/evil.html"))
+        assert "evil file" in page.inner_text("body")
+        page.wait_for_timeout(500)
+        assert page.evaluate("() => window.__pwned === undefined")
+        page.goto(server.url(f"formgrader/submissions/{submission}/"))  # still the page
+        page.wait_for_selector("#why_axis")
+    finally:
+        server.stop()
+    assert not [url for url in requests if "/api/kernels" in url or "pwned" in url], requests
+    assert not [text for text in messages if "PWNED" in text or "dialog" in text], messages
+    # Every script was removed before the page reached the browser: the policy, the second
+    # wall, had no script to block (a report here would mean nbgrader's own UI was blocked).
+    # It does block images from elsewhere (the lesson's Colab badge): no beacon to the web.
+    blocked = [text for text in messages if "Content Security Policy" in text]
+    assert not [text for text in blocked if "script" in text], blocked
