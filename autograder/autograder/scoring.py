@@ -67,7 +67,7 @@ class CanaryVerdict:
         return bool(self.passed)
 
 
-def test_passed(cell: NotebookNode, reply: str | None) -> bool:
+def passed_cleanly(cell: NotebookNode, reply: str | None) -> bool:
     """Whether a test cell passed: an ``ok`` reply, no error output and no stderr."""
     if reply != "ok":
         return False
@@ -87,7 +87,7 @@ def settle_test_cells(nb: NotebookNode, replies: Sequence[str | None]) -> None:
             continue
         cell.outputs = [out for out in cell.outputs if out.output_type != "execute_result"]
         reply = replies[index] if index < len(replies) else None
-        if not test_passed(cell, reply) and not any(
+        if not passed_cleanly(cell, reply) and not any(
             out.output_type == "error" for out in cell.outputs
         ):
             what = "no reply" if reply is None else f"the reply was {reply!r}"
@@ -220,7 +220,7 @@ def judge_canaries(
         if reply is None:
             continue
         ran += 1
-        if test_passed(nb.cells[index], reply):
+        if passed_cleanly(nb.cells[index], reply):
             grade_id = nb.cells[original].metadata.get("nbgrader", {}).get("grade_id", "")
             passed.append(str(grade_id))
     return CanaryVerdict(planted=len(canaries), ran=ran, passed=passed)

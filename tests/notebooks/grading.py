@@ -297,6 +297,7 @@ def _grade_in_one_kernel(
     from nbgrader.utils import determine_grade
 
     from autograder.sandbox import Limits, execute_notebook
+    from autograder.scoring import settle_test_cells
 
     chosen = cases(lesson, answers, course_file=course_file)
     notebook = read_source(lesson, course_file)
@@ -329,6 +330,7 @@ def _grade_in_one_kernel(
             output_mb=limits["output_mb"] * len(mine),
         )
         executed, result = execute_notebook(batch, workdir, case_limits)
+        settle_test_cells(executed, result.replies)  # as course grade scores them
         for number, case in enumerate(mine):
             cells = [cell for cell in executed.cells if cell.metadata.get("case") == number]
             not_run = any(out.get("ename") == "NotRun" for c in cells for out in c.outputs)
