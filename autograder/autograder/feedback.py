@@ -475,7 +475,7 @@ def render_page(page: Page, hidden: HiddenTests) -> str:
     """The page as HTML, checked: texts quoting a hidden test are replaced, and the
     finished HTML is scanned again. Raises FeedbackLeakError if it still quotes one."""
     guarded = guard_page(page, hidden)
-    text = _template().render(page=guarded)
+    text = _template().render(page=guarded, policy=PAGE_POLICY)
     if hidden.quoted_in(text):
         # Something not checked field by field (a title, a cell name?): keep the points,
         # drop every free text.
@@ -484,7 +484,7 @@ def render_page(page: Page, hidden: HiddenTests) -> str:
                 row.message = "passed" if row.state == "pass" else HIDDEN_TEST_FAILED
             row.comment = WITHHELD if row.comment else ""
         guarded.notes, guarded.status = [], "Your notebook was graded."
-        text = _template().render(page=guarded)
+        text = _template().render(page=guarded, policy=PAGE_POLICY)
         if hidden.quoted_in(text):
             raise FeedbackLeakError(
                 f"the feedback of {page.student} for {page.lesson_id} quotes a hidden test; "
@@ -549,6 +549,14 @@ def _autograded(course: Course, lesson: Lesson, student: str) -> nbformat.Notebo
         return None
 
 
+# The page is a static file a student opens from disk or a mail: it runs no script and loads
+# nothing, whatever text ended up in it (every field is autoescaped; this is the second wall).
+PAGE_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+    "form-action 'none'"
+)
+
+
 @cache
 def _template() -> jinja2.Template:
     environment = jinja2.Environment(
@@ -562,6 +570,7 @@ TEMPLATE = """\
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{{ policy }}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ page.lesson_id }} {{ page.lesson_title }}: feedback for {{ page.student }}</title>
 <style>

@@ -10,7 +10,8 @@ base64 PNG, and tables of what a person must look at. ``write_report`` does both
 writes ``<workspace>/report/index.html``.
 
 Every string from a submission (findings quote the student's code) goes through Jinja2's
-autoescape; the page loads nothing from anywhere.
+autoescape; the page loads nothing from anywhere, and its Content-Security-Policy
+(``PAGE_POLICY``) lets it run no script even if some markup got through.
 
 Definitions used throughout:
 
@@ -51,6 +52,13 @@ EXECUTION_STYLE: dict[str, tuple[str, str]] = {
 OTHER_EXECUTION = ("not run / unknown", "#444444")
 
 _EPSILON = 1e-9
+
+# The report quotes students' code, names and error messages (all autoescaped). As a second
+# wall its page runs no script and loads nothing: its plots are data: images, its style inline.
+PAGE_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+    "form-action 'none'"
+)
 
 
 # --------------------------------------------------------------------------- the numbers
@@ -566,6 +574,7 @@ def render_report(data: dict[str, Any], figures: list[dict[str, str]] | None = N
         figures=figures,
         lessons_by_id={lesson["id"]: lesson for lesson in data["lessons"]},
         execution_labels={key: label for key, (label, _) in EXECUTION_STYLE.items()},
+        policy=PAGE_POLICY,
     )
 
 
@@ -596,6 +605,7 @@ TEMPLATE = """<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{{ policy }}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ data.course.title }}: grading report</title>
 <style>

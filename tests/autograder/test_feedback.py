@@ -383,3 +383,60 @@ def test_cli_before_grading_says_what_to_do(tmp_path, capsys):
     assert "run `course grade` first" in capsys.readouterr().out
     assert cli.main(["--config", config, "feedback", "--lesson", "99_nope"]) == cli.EXIT_USAGE
     assert "99_nope" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- hostile text
+
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(2)">',
+    '<svg onload="alert(3)"><circle r="5"/></svg>',
+    '"><iframe srcdoc="<script>alert(4)</script>">',
+    "</div></td></tr></table><script>alert(5)</script>",
+    "<meta http-equiv=refresh content='0;url=javascript:alert(6)'>",
+    "' onmouseover='alert(7)' x='",
+]
+_TEMPLATE_TAGS = {"html", "head", "meta", "title", "style", "body", "main", "h1", "h2", "p",
+                  "strong", "div", "span", "ul", "li", "table", "thead", "tbody", "tr",
+                  "th", "td", "code"}  # fmt: skip
+
+
+def _markup(page: str) -> tuple[set[str], list[str], list[str]]:
+    """Tags, event-handler attributes and Content-Security-Policy <meta>s, as parsed."""
+    from html.parser import HTMLParser
+
+    tags: set[str] = set()
+    handlers: list[str] = []
+    policies: list[str] = []
+
+    class Parser(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            tags.add(tag)
+            handlers.extend(f"{tag} {name}" for name, _ in attrs if name.startswith("on"))
+            attributes = dict(attrs)
+            if tag == "meta" and attributes.get("http-equiv") == "Content-Security-Policy":
+                policies.append(attributes.get("content", ""))
+
+    Parser().feed(page)
+    return tags, handlers, policies
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_student_text_on_the_feedback_page_is_inert(payload):
+    """Messages, comments, notes, names: each shown as text, and the page's policy lets no
+    script run should some markup get through anyway."""
+    import markupsafe
+
+    row = Row(name=payload, points="0 / 1", state="fail", message=payload, comment=payload)
+    page = Page(course_title=payload, lesson_id=LESSON, lesson_title=payload, student=payload,
+                missing=False, score="0", max_score="5", pending=payload, status=payload,
+                notes=[payload], rows=[row], comments=[dataclasses.replace(row)])  # fmt: skip
+    text = render_page(page, HiddenTests([]))
+    tags, handlers, policies = _markup(text)
+    assert tags <= _TEMPLATE_TAGS, tags - _TEMPLATE_TAGS
+    assert handlers == []
+    assert payload not in text and str(markupsafe.escape(payload)) in text  # shown, as text
+    (policy,) = policies
+    assert text.index("Content-Security-Policy") < text.index("<title>")
+    assert "default-src 'none'" in policy and "script-src" not in policy
+    assert "base-uri 'none'" in policy and "form-action 'none'" in policy

@@ -385,3 +385,59 @@ def test_report_data_matches_the_results_files(graded):
     # same less partial, plus infinite-loop, opens-socket, reads-source and cheater.
     assert tests == {"square_values": (4, 14), "row_means_shape": (7, 14),
                      "row_means_values": (7, 14)}  # fmt: skip
+
+
+# --------------------------------------------------------------------------- hostile text
+
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(2)">',
+    '<svg onload="alert(3)"><circle r="5"/></svg>',
+    '"><iframe srcdoc="<script>alert(4)</script>">',
+    "</code></td></tr></table><script>alert(5)</script>",
+    "<meta http-equiv=refresh content='0;url=javascript:alert(6)'>",
+    "' onmouseover='alert(7)' x='",
+]
+TEMPLATE_TAGS = {"html", "head", "meta", "title", "style", "body", "main", "h1", "h2", "p",
+                 "b", "code", "div", "span", "table", "thead", "tbody", "tr", "th", "td",
+                 "figure", "img", "figcaption", "footer", "br"}  # fmt: skip
+
+
+def markup(page: str) -> tuple[set[str], list[str], list[str]]:
+    """The page as a browser parses it: its tags, its event-handler attributes, and the
+    policies of its Content-Security-Policy <meta>s."""
+    tags: set[str] = set()
+    handlers: list[str] = []
+    policies: list[str] = []
+
+    class Parser(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            tags.add(tag)
+            handlers.extend(f"{tag} {name}" for name, _ in attrs if name.startswith("on"))
+            attributes = dict(attrs)
+            if tag == "meta" and attributes.get("http-equiv") == "Content-Security-Policy":
+                policies.append(attributes.get("content", ""))
+
+    Parser().feed(page)
+    return tags, handlers, policies
+
+
+def test_text_from_students_is_inert_and_the_page_runs_no_script(tmp_path):
+    """Whatever a student's id, code, messages or stop reason hold, the report shows it as
+    text; and its policy lets no script run should some markup get through anyway."""
+    course = make_course(tmp_path, {"01_a": 3})
+    for number, payload in enumerate(PAYLOADS):
+        finding = {"cell": payload, "line": 1, "code": payload, "rule": payload,
+                   "message": payload}  # fmt: skip
+        write_result(course, "01_a", f"s{number}", findings=[finding], status="error",
+                     reason=f"stopped: {payload}", execution="kernel_died")  # fmt: skip
+    page = write_report(course, tmp_path / "page.html").read_text()
+    tags, handlers, policies = markup(page)
+    assert tags <= TEMPLATE_TAGS, tags - TEMPLATE_TAGS
+    assert handlers == []
+    for payload in PAYLOADS:
+        assert payload not in page and str(escape(payload)) in page  # shown, as text
+    (policy,) = policies
+    assert page.index("Content-Security-Policy") < page.index("<title>")
+    assert "default-src 'none'" in policy and "script-src" not in policy
+    assert "base-uri 'none'" in policy and "form-action 'none'" in policy
