@@ -16,6 +16,7 @@ and is checked to resolve inside ``submitted_dir`` before anything is written.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import re
@@ -37,7 +38,14 @@ from traitlets.log import get_logger
 
 from autograder.config import STUDENT_ID
 
-__all__ = ["DEFAULT_PATTERNS", "Collected", "CollectReport", "collect"]
+__all__ = [
+    "DEFAULT_PATTERNS",
+    "MAX_CELLS",
+    "MAX_CELL_BYTES",
+    "Collected",
+    "CollectReport",
+    "collect",
+]
 
 DEFAULT_PATTERNS: tuple[str, ...] = (
     # Canvas "download submissions": <name>_[late_]<user id>_<submission id>_<file name>, flat,
@@ -63,6 +71,17 @@ _COPY_SUFFIX = re.compile(r"(?:-\d+|\s*\(\d+\))+$")
 _DRIVE = re.compile(r"[A-Za-z]:")
 _IGNORED_FOLDERS = frozenset({"__macosx", ".ipynb_checkpoints"})
 _TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"  # nbgrader's default timestamp_format
+# Caps on a notebook's shape, checked before anything is written for it: every later step
+# (nbformat's validation, nbgrader, the integrity scan, the formgrader's page) costs time
+# and memory per cell, and a 49 MB notebook of 300k markdown cells grew the trusted grading
+# worker to ~2 GB for 180 s. Generous for real work: the course's largest lesson (source/,
+# measured) has 84 cells and its biggest cell is 4.5 kB of JSON, so 5,000 cells is 60 times
+# the longest notebook a student can hand in with every scratch cell they add; 2 MB a cell
+# (source, outputs and attachments together, as JSON) holds 400 times that biggest cell or
+# a few large figures in one output, which the grader clears before running it anyway.
+MAX_CELLS = 5_000
+MAX_CELL_BYTES = 2 * 1024 * 1024
+
 _CHUNK = 1 << 20
 _EXAMPLES = 5  # non-notebook names shown in the "ignored" line
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -120,6 +139,7 @@ def collect(
         patterns: regexes with named groups ``student`` and ``lesson``, tried in order with
             ``re.fullmatch`` on each file's path relative to ``path``.
         max_notebook_mb: a file larger than this (uncompressed, as actually read) is skipped.
+            So is a notebook of more than MAX_CELLS cells or with a cell over MAX_CELL_BYTES.
         progress: show a tqdm bar on stderr over the candidate notebooks.
 
     Returns:
@@ -398,6 +418,10 @@ def _collect_one(
                 f"too big: {candidate.name!r} is over {max_notebook_mb:g} MB uncompressed: skipped"
             )
             continue
+        oversized = _oversized(read)
+        if oversized is not None:
+            problems.append(f"too big: {candidate.name!r} {oversized}: skipped")
+            continue
         kept, data = candidate, read
     if kept is None:
         return None
@@ -447,6 +471,28 @@ def _read_capped(opener: Callable[[], IO[bytes]], limit: int) -> bytes | None:
             total += len(chunk)
             if total > limit:
                 return None
+
+
+def _oversized(data: bytes) -> str | None:
+    """Why a notebook's shape is over MAX_CELLS or MAX_CELL_BYTES, or None. Plain JSON,
+    no validation (that is what the caps protect); a file that is not a notebook's JSON is
+    not this check's business (it is written and reported as unreadable)."""
+    try:
+        cells = json.loads(data).get("cells")
+    except (ValueError, AttributeError):
+        return None
+    if not isinstance(cells, list):
+        return None
+    if len(cells) > MAX_CELLS:
+        return f"has {len(cells):,} cells (at most {MAX_CELLS:,})"
+    for number, cell in enumerate(cells, 1):
+        size = len(json.dumps(cell, ensure_ascii=False).encode())
+        if size > MAX_CELL_BYTES:
+            return (
+                f"has a cell of {size / 2**20:.1f} MB (cell {number}; "
+                f"at most {MAX_CELL_BYTES / 2**20:g} MB a cell)"
+            )
+    return None
 
 
 def _notebook_problem(data: bytes) -> str | None:

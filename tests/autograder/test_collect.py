@@ -3,6 +3,7 @@ never fatal, never written outside the workspace."""
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import struct
@@ -19,7 +20,15 @@ from hypothesis import strategies as st
 from nbformat.v4 import new_code_cell, new_notebook
 from nbgrader.utils import parse_utc
 
-from autograder.collect import DEFAULT_PATTERNS, STUDENT_ID, Collected, CollectReport, collect
+from autograder.collect import (
+    DEFAULT_PATTERNS,
+    MAX_CELL_BYTES,
+    MAX_CELLS,
+    STUDENT_ID,
+    Collected,
+    CollectReport,
+    collect,
+)
 
 LESSONS = ("01_tensors", "02_autograd")
 EXPECTED = "expected one of 01_tensors, 02_autograd"
@@ -753,3 +762,66 @@ def test_no_member_name_writes_outside_the_workspace_or_raises(members):
             student, lesson, file = name.split("/")
             assert STUDENT_ID.fullmatch(student) and lesson in LESSONS
             assert file in {f"{lesson}.ipynb", "timestamp.txt"}
+
+
+# -- notebooks too big to grade ------------------------------------------------------------
+
+
+def _markdown_notebook(cells: int, size: int = 1) -> bytes:
+    """A valid notebook of ``cells`` markdown cells (JSON by hand: nbformat.writes
+    validates, which takes seconds for thousands of cells)."""
+    made = [{"cell_type": "markdown", "id": f"c{i}", "metadata": {}, "source": "x" * size}
+            for i in range(cells)]  # fmt: skip
+    notebook = {"cells": made, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    return json.dumps(notebook).encode()
+
+
+def _huge_output_notebook(size: int) -> bytes:
+    big = new_code_cell("print()", id="big")
+    big.outputs = [nbformat.v4.new_output("stream", text="y" * size)]
+    return nbformat.writes(new_notebook(cells=[new_code_cell("x = 1", id="c"), big])).encode()
+
+
+@pytest.mark.parametrize(
+    ("data", "why"),
+    [
+        (lambda: _markdown_notebook(MAX_CELLS + 1), f"has {MAX_CELLS + 1:,} cells (at most"),
+        (lambda: _markdown_notebook(3, MAX_CELL_BYTES), "has a cell of 2.0 MB (cell 1; at most"),
+        (lambda: _huge_output_notebook(MAX_CELL_BYTES), "has a cell of 2.0 MB (cell 2;"),
+    ],
+    ids=["too-many-cells", "a-huge-markdown-cell", "a-huge-output"],
+)
+def test_a_notebook_over_the_caps_is_refused_and_not_written(tmp_path, data, why):
+    source = make_folder(tmp_path / "in", {"alice/01_tensors.ipynb": data(),
+                                           "bob/01_tensors.ipynb": notebook()})  # fmt: skip
+    report, submitted = run(source, tmp_path)
+    assert written(submitted) == {"bob/01_tensors/01_tensors.ipynb"}
+    assert not (submitted / "alice").exists()
+    (problem,) = report.problems
+    assert problem.startswith(f"too big: 'alice/01_tensors.ipynb' {why}"), problem
+    assert problem.endswith(": skipped") and "\n" not in problem
+    assert [c.student for c in report.collected] == ["bob"]
+
+
+def test_a_notebook_at_the_caps_is_collected(tmp_path):
+    data = _markdown_notebook(MAX_CELLS)
+    source = make_folder(tmp_path / "in", {"alice/01_tensors.ipynb": data})
+    report, submitted = run(source, tmp_path)
+    assert report.problems == [] and [c.valid_notebook for c in report.collected] == [True]
+    assert (submitted / "alice/01_tensors/01_tensors.ipynb").read_bytes() == data
+
+
+def test_an_oversized_newest_notebook_falls_back_to_the_older_one(tmp_path):
+    source = make_zip(
+        tmp_path / "in.zip",
+        [
+            ("alice/01_tensors.ipynb", notebook("old"), (2024, 3, 1, 0, 0, 0)),
+            ("alice/01_tensors-1.ipynb", _markdown_notebook(MAX_CELLS + 1), (2024, 3, 2, 0, 0, 0)),
+        ],
+    )
+    report, submitted = run(source, tmp_path)
+    assert (submitted / "alice/01_tensors/01_tensors.ipynb").read_bytes() == notebook("old")
+    assert report.problems == [
+        f"too big: 'alice/01_tensors-1.ipynb' has {MAX_CELLS + 1:,} cells "
+        f"(at most {MAX_CELLS:,}): skipped"
+    ]
