@@ -78,6 +78,8 @@ class LessonGrades:
     execution: str = ""
     flagged: bool = False
     withheld: bool = False  # autograded points count 0 until `course review` accepts them
+    stopped_cell: int | None = None  # where execution stopped (index in the notebook)
+    stop_cause: str = ""  # see autograder.sandbox.ExecutionResult.cause
     cells: list[CellGrade] = field(default_factory=list)
     # Instructor comments on cells that are not graded (solution code cells), by cell name.
     other_comments: dict[str, str] = field(default_factory=dict)
@@ -181,6 +183,8 @@ def read_lesson(course: Course, gradebook: Any, lesson: Lesson, student: str) ->
         execution=result.get("execution", ""),
         flagged=bool(result.get("findings")) or bool(result.get("tampered")),
         withheld=bool(withheld),
+        stopped_cell=result.get("stopped_cell"),
+        stop_cause=result.get("stop_cause", ""),
     )
     if status == "error":
         # The gradebook may still hold an earlier grade of this student's: it must not

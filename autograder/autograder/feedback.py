@@ -65,7 +65,6 @@ _ANSI = re.compile(
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _TRACEBACK_LINE = re.compile(r"^\s*(File \"|Traceback \(most recent call last\))")
-_WHERE = r"cell \d+(?: \([^()]*\))?"
 
 
 class FeedbackLeakError(RuntimeError):
@@ -258,8 +257,11 @@ def _test_message(
 # --------------------------------------------------------------------------- status in words
 
 
-def status_words(grades: LessonGrades, lesson: Lesson) -> str:
-    """How grading went, in plain words for the student."""
+def status_words(
+    grades: LessonGrades, lesson: Lesson, notebook: nbformat.NotebookNode | None = None
+) -> str:
+    """How grading went, in plain words for the student; ``notebook`` (the autograded
+    one) names the cell where execution stopped."""
     if grades.missing:
         return "No submission was received for this lesson, so there is nothing to grade."
     if grades.status == "invalid":
@@ -279,29 +281,33 @@ def status_words(grades: LessonGrades, lesson: Lesson) -> str:
             "Something went wrong on our side while grading your notebook; your "
             "instructor will look into it. The points below may be incomplete."
         )
-    reason, limits = grades.reason, lesson.limits
-    where = re.search(rf"\bin ({_WHERE})", reason)
-    at = f" at {where.group(1)}" if where else ""
+    limits, cell = lesson.limits, grades.stopped_cell
+    at = ""
+    if notebook is not None and cell is not None and 0 <= cell < len(notebook.cells):
+        at = f" at {_cell_label(notebook.cells[cell], cell)}"
     after = "; the cells after it did not run, so their tests score 0."
     execution = grades.execution
     if execution == "notebook_timeout":
-        seconds = _number_in(reason, r"after ([\d.]+) s", limits.notebook_timeout)
-        return f"Your notebook ran past its time limit ({seconds} s for the whole " \
-               f"notebook) and was stopped{at}{after}"  # fmt: skip
+        return f"Your notebook ran past its time limit ({limits.notebook_timeout:g} s for " \
+               f"the whole notebook) and was stopped{at}{after}"  # fmt: skip
     if execution == "memory":
-        mb = _number_in(reason, r"more than ([\d.]+) MB", limits.memory_mb)
-        return f"Your notebook used more than {mb} MB of memory and was stopped{at}{after}"
+        return (
+            f"Your notebook used more than {limits.memory_mb} MB of memory and was "
+            f"stopped{at}{after}"
+        )
     if execution == "output_limit":
-        mb = _number_in(reason, r"passed ([\d.]+) MB", limits.output_mb)
-        return f"Your notebook printed more than {mb} MB of output and was stopped{at}{after}"
+        return (
+            f"Your notebook printed more than {limits.output_mb:g} MB of output and was "
+            f"stopped{at}{after}"
+        )
     if execution == "kernel_died":
-        stuck = re.match(rf"({_WHERE}) ran longer than ([\d.]+) s, ignored the interrupt", reason)
-        if stuck:
+        if grades.stop_cause == "unresponsive":
+            where = at.removeprefix(" at ").capitalize() or "A cell"
             return (
-                f"{stuck.group(1).capitalize()} ran longer than its {stuck.group(2)} s limit "
-                f"and could not be interrupted, so your notebook was stopped there{after}"
+                f"{where} ran longer than its {limits.cell_timeout:g} s limit and could not "
+                f"be interrupted, so your notebook was stopped there{after}"
             )
-        if reason.startswith("the execution failed"):
+        if grades.stop_cause == "failed":
             return f"Running your notebook failed{at}{after}"
         return f"Your notebook's Python kernel stopped (it crashed or exited){at}{after}"
     if execution == "invalid":
@@ -309,9 +315,10 @@ def status_words(grades: LessonGrades, lesson: Lesson) -> str:
     return "Your notebook ran to the end; each test's result is below."
 
 
-def _number_in(text: str, pattern: str, default: float) -> str:
-    found = re.search(pattern, text)
-    return found.group(1) if found else f"{default:g}"
+def _cell_label(cell: nbformat.NotebookNode, index: int) -> str:
+    """How the sandbox names a cell: "cell 6 (square)" (1-based, with its grade_id)."""
+    grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+    return f"cell {index + 1} ({grade_id})" if grade_id else f"cell {index + 1}"
 
 
 def _cell_notes(notebook: nbformat.NotebookNode | None) -> list[str]:
@@ -383,7 +390,7 @@ def build_page(
         missing=grades.missing,
         score="–" if grades.score is None else _points(grades.score),
         max_score=_points(grades.max_score),
-        status=status_words(grades, lesson),
+        status=status_words(grades, lesson, notebook),
     )
     if grades.missing:
         page.status_state = "bad"

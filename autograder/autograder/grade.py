@@ -39,7 +39,7 @@ from typing import Any
 
 import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Float, Int, List, Unicode
+from traitlets import Dict, List, Unicode
 
 from autograder.config import Course, Lesson, load_course, nbgrader_api, nbgrader_config
 from autograder.sandbox import Limits, execute_notebook
@@ -70,6 +70,7 @@ class SubmissionResult:
     sandboxed: bool = False
     findings: list[dict[str, Any]] = field(default_factory=list)
     stopped_cell: int | None = None  # the cell (index) where execution stopped, if it did
+    stop_cause: str = ""  # finer than execution: e.g. "unresponsive" (see ExecutionResult)
     canaries: dict[str, Any] = field(default_factory=dict)  # planted, ran, passed
     tampered: bool = False  # a canary passed: the kernel interfered with the tests
     withheld: str = ""  # why the autograded score is withheld until `course review`
@@ -91,10 +92,7 @@ class SandboxedExecute(NbGraderPreprocessor):
     ``result_path`` so the worker can report why a notebook stopped.
     """
 
-    cell_timeout = Float(120.0).tag(config=True)
-    notebook_timeout = Float(600.0).tag(config=True)
-    memory_mb = Int(4096).tag(config=True)
-    output_mb = Float(5.0).tag(config=True)
+    limits = Dict(help="autograder.sandbox.Limits as a dict (the lesson's limits)").tag(config=True)
     sandbox = Unicode("auto", help="auto, on or off").tag(config=True)
     result_path = Unicode("").tag(config=True)
     mask = List(Unicode(), help="folders the kernel must not see").tag(config=True)
@@ -104,7 +102,7 @@ class SandboxedExecute(NbGraderPreprocessor):
         # is where nbgrader writes afterwards: the kernel gets neither. It starts from a
         # copy of the folder's other regular files (the student's and the lesson's).
         output_folder = Path(resources.get("metadata", {}).get("path") or ".")
-        limits = Limits(self.cell_timeout, self.notebook_timeout, self.memory_mb, self.output_mb)
+        limits = Limits(**self.limits)
         mode = {"auto": None, "on": True, "off": False}[self.sandbox]
         mask = [Path(folder) for folder in self.mask]
         planted, canaries = plant_canaries(nb)
@@ -177,11 +175,7 @@ def _autograde_config(course: Course, lesson: Lesson, sandbox: str, execution_js
         AssignLatePenalties,
         CheckCellMetadata,
     ]
-    limits = lesson.limits
-    c.SandboxedExecute.cell_timeout = limits.cell_timeout
-    c.SandboxedExecute.notebook_timeout = limits.notebook_timeout
-    c.SandboxedExecute.memory_mb = limits.memory_mb
-    c.SandboxedExecute.output_mb = limits.output_mb
+    c.SandboxedExecute.limits = asdict(lesson.limits)
     c.SandboxedExecute.sandbox = sandbox
     c.SandboxedExecute.result_path = str(execution_json)
     c.SandboxedExecute.mask = [str(folder) for folder in hidden_folders(course)]
@@ -263,6 +257,7 @@ def grade_submission(
         execution_json.unlink()
         result.execution = execution["status"]
         result.stopped_cell = execution.get("stopped_cell")
+        result.stop_cause = execution.get("cause", "")
         result.peak_memory_mb = execution["peak_memory_mb"]
         result.sandboxed = execution["sandboxed"]
         result.canaries = execution.get("canaries", {})
@@ -299,11 +294,15 @@ def read_submission(path: Path) -> tuple[nbformat.NotebookNode | None, str]:
         size = path.stat().st_size
         if size > MAX_NOTEBOOK_BYTES:
             return None, f"the notebook is {size / 2**20:.0f} MB, over the grader's limit"
-        notebook = nbformat.read(path, as_version=4)
-        if not isinstance(notebook.get("cells"), list):
+        text = path.read_text(encoding="utf-8")
+        raw = json.loads(text)  # counted before nbformat's validation, which costs more
+        cells = raw.get("cells") if isinstance(raw, dict) else None
+        if not isinstance(cells, list):
             return None, "not a readable notebook (it has no list of cells)"
-        if len(notebook.cells) > MAX_CELLS:
-            return None, f"the notebook has {len(notebook.cells)} cells, over {MAX_CELLS}"
+        if len(cells) > MAX_CELLS:
+            return None, f"the notebook has {len(cells)} cells, over the limit of {MAX_CELLS}"
+        del raw, cells
+        notebook = nbformat.reads(text, as_version=4)
     except Exception as error:  # invalid JSON, wrong schema, bad encoding
         return None, f"not a readable notebook ({type(error).__name__})"
     return notebook, ""
@@ -507,6 +506,24 @@ def _run_worker(course: Course, lesson: Lesson, student: str, sandbox: str) -> S
     )  # fmt: skip
 
 
+# The grading worker is trusted code that reads hostile input (a notebook of any shape, a
+# kernel's outputs): its address space is capped, so a notebook that would blow it up
+# ends as an "error" result (MemoryError) instead of swapping the machine. The kernel it
+# starts gets the limit lifted (autograder.sandbox.runner) and is capped by cgroups.
+WORKER_MEMORY_MB = 3072
+
+
+def cap_own_memory(megabytes: int) -> None:
+    """Cap this process's address space (the soft limit only, so a child may lift it)."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = megabytes * 2**20
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
 def _worker(config: str, lesson_id: str, student: str, sandbox: str, out: str) -> None:
     """One submission, in its own process; any failure becomes an "error" result."""
     import warnings
@@ -515,6 +532,7 @@ def _worker(config: str, lesson_id: str, student: str, sandbox: str, out: str) -
     # they say nothing about the submission and bury what does on the instructor's terminal.
     warnings.filterwarnings("ignore", module="nbgrader")
     warnings.filterwarnings("ignore", message=".*not in session.*")
+    cap_own_memory(WORKER_MEMORY_MB)
     course = load_course(config)
     lesson = course.lesson(lesson_id)
     try:

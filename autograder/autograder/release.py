@@ -22,6 +22,7 @@ For each lesson:
 
 from __future__ import annotations
 
+import random
 import re
 import shutil
 import tempfile
@@ -36,6 +37,7 @@ import nbformat
 from autograder import cells
 from autograder.config import Course, Lesson, nbgrader_api
 from autograder.sandbox import execute_notebook
+from autograder.scoring import judge_canaries, plant_canaries, remove_canaries
 
 BADGE_CELL_ID = "course-colab-badge"
 INSTALL_CELL_ID = "course-colab-install"
@@ -244,23 +246,43 @@ def points_problems(source: nbformat.NotebookNode, lesson: Lesson) -> list[str]:
 
 
 def _run_copy(
-    path: Path, lesson: Lesson, label: str
+    path: Path, lesson: Lesson, label: str, *, canaries: bool = False
 ) -> tuple[nbformat.NotebookNode, Any, list[str]]:
     """Run a copy of the notebook's folder (the instructor's files are trusted: no
-    sandbox); the executed notebook, the run's outcome, and a problem if it stopped."""
+    sandbox); the executed notebook, the run's outcome, and a problem if it stopped.
+
+    With ``canaries``, every test cell that ``course grade`` may copy as a canary is
+    copied, and each copy that runs must fail: the proof that a canary never marks an
+    honest notebook as tampered. The copies are gone from the executed notebook.
+    """
     notebook = nbformat.read(path, as_version=4)
+    planted, planted_at = notebook, {}
+    if canaries:
+        planted, planted_at = plant_canaries(notebook, random.Random(0), count=len(notebook.cells))
     with tempfile.TemporaryDirectory(prefix=f"release-{lesson.id}-") as tmp:
         workdir = Path(tmp) / lesson.id
         shutil.copytree(path.parent, workdir, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-        executed, outcome = execute_notebook(notebook, workdir, lesson.limits, sandbox=False)
+        executed, outcome = execute_notebook(
+            planted, workdir, lesson.limits, sandbox=False, canaries=planted_at
+        )
     stopped = [f"{label}: {outcome.reason}"] if outcome.status != "ok" else []
+    if planted_at:
+        verdict = judge_canaries(executed, outcome.replies, planted_at)
+        stopped += [
+            f"{label}: the canary copy of test {name} passed on the solution: its corrupted "
+            "check may not run (it must be at the top level or in a loop over a list)"
+            for name in verdict.passed
+        ]
+        executed, outcome.replies, outcome.stopped_cell = remove_canaries(
+            executed, outcome.replies, planted_at, outcome.stopped_cell
+        )
     return executed, outcome, stopped
 
 
 def _run_instructor_copy(
     course: Course, lesson: Lesson, source_path: Path, result: LessonRelease
 ) -> list[str]:
-    executed, outcome, problems = _run_copy(source_path, lesson, "instructor copy")
+    executed, outcome, problems = _run_copy(source_path, lesson, "instructor copy", canaries=True)
     result.instructor_seconds = outcome.seconds
     for index, cell in enumerate(executed.cells):
         error = _error(cell)

@@ -83,6 +83,10 @@ class ExecutionResult:
     stopped_cell: int | None = None
     """Index (in the executed notebook) of the cell in which execution stopped, when
     ``status`` is not "ok"."""
+    cause: str = ""
+    """What stopped it, finer than ``status``: a status value, or "unresponsive" (a cell
+    ignored the interrupt after its time limit) or "failed" (nbclient broke), both
+    reported as "kernel_died"; "" when it ran to the end."""
     replies: list[str | None] = field(default_factory=list)
     """Per cell index: the kernel's execute-reply status ("ok", "error", "aborted"), or
     None when the cell did not run or got no reply. The kernel's word: trusted code uses

@@ -26,9 +26,11 @@ import json
 import logging
 import math
 import os
+import resource
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
@@ -186,6 +188,7 @@ class _Run:
         self.cell_seconds: dict[int, float] = {}
         self.replies: list[str | None] = [None] * len(nb.cells)
         self.stopped_cell: int | None = None
+        self.cause = ""  # the finer cause of a stop, see ExecutionResult.cause
         self.failure = ""  # an unexpected error of nbclient's, for the reason
         self.status = "ok"
         self.reason = f"all {len(self.code_cells)} code cells ran"
@@ -388,7 +391,7 @@ class _Run:
         """Record why execution stopped in cell ``index``; return that sentence."""
         limits = self.limits
         where = _cell_name(self.nb.cells[index], index)
-        self.stopped_cell = index
+        self.stopped_cell, self.cause = index, cause
         self.status = cause if cause in _STATUSES else "kernel_died"
         if cause == "notebook_timeout":
             what = f"the notebook was stopped after {_num(limits.notebook_timeout)} s"
@@ -428,6 +431,7 @@ class _Run:
             cells_run=self.cells_run,
             cells_total=len(self.code_cells),
             stopped_cell=self.stopped_cell,
+            cause=self.cause,
             replies=self.replies,
         )
 
@@ -501,7 +505,26 @@ class _KernelManager(AsyncKernelManager):
     processes: KernelProcesses | None = None
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
-        return [*self.command_prefix, *super().format_kernel_cmd(extra_arguments)]
+        return [
+            *_lift_address_space_limit(),
+            *self.command_prefix,
+            *super().format_kernel_cmd(extra_arguments),
+        ]
+
+
+def _lift_address_space_limit() -> list[str]:
+    """A command prefix that gives the kernel back the address space a grading worker
+    gave up (``autograder.grade`` caps its own, soft limit only): TensorFlow reserves far
+    more than it uses, and the kernel's memory is capped by cgroups or the watchdog."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if soft == hard:
+        return []
+    code = (
+        "import os, resource, sys; "
+        "resource.setrlimit(resource.RLIMIT_AS, (resource.getrlimit(resource.RLIMIT_AS)[1],) * 2); "
+        "os.execvp(sys.argv[1], sys.argv[1:])"
+    )
+    return [sys.executable, "-S", "-c", code]
 
     async def interrupt_kernel(self) -> None:  # type: ignore[override]
         """SIGINT the kernel itself: bwrap would die of it and take the kernel along."""
