@@ -13,6 +13,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from autograder import integrity
 from autograder.integrity import RULES, Finding, scan_notebook, scan_source
+from autograder.integrity.notebook import _student_version
 
 # --------------------------------------------------------------------------------------
 # Single cells: (test id, cell source, rule, 1-based line of the finding)
@@ -297,6 +298,210 @@ HOSTILE: list[tuple[str, str, str, int]] = [
     ("eval-value", "x = eval(text)", "dynamic-code", 1),
     ("run-cell", "get_ipython().run_cell(src)", "dynamic-code", 1),
     ("run-magic", "%run helper.py", "dynamic-code", 1),
+    # classes, not spellings: the shell through an alias
+    (
+        "main-shell",
+        "import __main__\n__main__.get_ipython().showtraceback = lambda *a, **k: None",
+        "hooks-ipython",
+        2,
+    ),
+    ("shell-in-list", "[get_ipython][0]().showtraceback = f", "hooks-ipython", 1),
+    (
+        "shell-from-function",
+        "def shell():\n    return get_ipython()\nshell().set_custom_exc((Exception,), h)",
+        "hooks-ipython",
+        3,
+    ),
+    ("shell-globals", "globals()['get_ipython']().events.register('x', f)", "hooks-ipython", 1),
+    (
+        "shell-sys-modules",
+        "import sys\nip = sys.modules['IPython'].get_ipython()\nip.showtraceback = f",
+        "hooks-ipython",
+        3,
+    ),
+    ("shell-kept", "ip = get_ipython()", "hooks-ipython", 1),
+    # fake results through the display and exception hooks
+    (
+        "displayhook-stub",
+        "import sys\ndef f(x):\n    sys.displayhook('ok')\n    raise NotImplementedError",
+        "forges-output",
+        3,
+    ),
+    ("displayhook-alias", "from sys import displayhook as show\nshow(1.0)", "forges-output", 2),
+    ("displayhook-getattr", "import sys\ngetattr(sys, 'displayhook')('ok')", "forges-output", 2),
+    ("dunder-displayhook", "import sys\nsys.__displayhook__(1)", "forges-output", 2),
+    ("excepthook-read", "import sys\nh = sys.excepthook", "touches-sys-modules", 2),
+    ("shell-displayhook", "get_ipython().displayhook(1)", "hooks-ipython", 1),
+    # modules patched through loops, parameters, containers, returns, getattr
+    (
+        "loop-over-modules",
+        "import numpy as np\nfor m in [np]:\n    m.allclose = lambda *a, **k: True",
+        "patches-module",
+        3,
+    ),
+    (
+        "loop-over-variable",
+        "import numpy, dlcourse.checks\nmods = [numpy, dlcourse.checks]\nfor m in mods:\n"
+        "    m.check_close = f",
+        "patches-module",
+        4,
+    ),
+    (
+        "parameter",
+        "import numpy as np\ndef patch(m):\n    m.allclose = f\npatch(np)",
+        "patches-module",
+        3,
+    ),
+    (
+        "keyword-parameter",
+        "def patch(*, target):\n    target.allclose = f\nimport numpy\npatch(target=numpy)",
+        "patches-module",
+        2,
+    ),
+    (
+        "default-parameter",
+        "import numpy as np\ndef patch(m=np):\n    m.allclose = f",
+        "patches-module",
+        3,
+    ),
+    (
+        "getattr-submodule",
+        "import numpy as np\ngetattr(np, 'testing').assert_allclose = f",
+        "patches-module",
+        2,
+    ),
+    (
+        "returns-module",
+        "import numpy as np\ndef get():\n    return np\nget().allclose = f",
+        "patches-module",
+        4,
+    ),
+    (
+        "dict-container",
+        "import numpy as np\nd = {}\nd['m'] = np\nd['m'].allclose = f",
+        "patches-module",
+        4,
+    ),
+    (
+        "append-container",
+        "import numpy as np\nbox = []\nbox.append(np)\nbox[0].allclose = f",
+        "patches-module",
+        4,
+    ),
+    (
+        "map-lambda",
+        "import numpy as np\nlist(map(lambda m: setattr(m, 'allclose', f), [np]))",
+        "patches-module",
+        2,
+    ),
+    (
+        "partial-setattr",
+        "import functools, numpy\nfunctools.partial(setattr, numpy, 'allclose')(f)",
+        "patches-module",
+        2,
+    ),
+    (
+        "lambda-called",
+        "import numpy as np\n(lambda m: setattr(m, 'allclose', f))(np)",
+        "patches-module",
+        2,
+    ),
+    (
+        "method-from-class",
+        "import numpy as np\nclass P:\n    def go(self):\n        self.allclose = f\nP.go(np)",
+        "patches-module",
+        4,
+    ),
+    (
+        "instance-holds-module",
+        "import numpy as np\nclass H:\n    def __init__(self):\n        self.m = np\n"
+        "    def go(self):\n        self.m.allclose = f",
+        "patches-module",
+        6,
+    ),
+    (
+        "closure",
+        "import numpy as np\ndef outer():\n    m = np\n    def inner():\n"
+        "        m.allclose = f\n    inner()",
+        "patches-module",
+        5,
+    ),
+    ("bound-later", "def cheat():\n    m.allclose = f\nimport numpy as m", "patches-module", 2),
+    ("walrus", "import numpy as np\nif (m := np):\n    m.allclose = f", "patches-module", 3),
+    ("tuple-unpack", "import numpy as np\na, b = 1, np\nb.allclose = f", "patches-module", 3),
+    (
+        "comprehension-setattr",
+        "import numpy as np\n[setattr(m, 'allclose', f) for m in (np,)]",
+        "patches-module",
+        2,
+    ),
+    ("class-body", "import numpy as np\nclass C:\n    np.allclose = f", "patches-module", 3),
+    ("type-of", "type(model).fit = fake_fit", "patches-module", 1),
+    ("output-history", "_.allclose = f", "patches-module", 1),
+    (
+        "time-cell-loop",
+        "%%time\nimport numpy as np\nfor m in [np]:\n    m.isclose = f",
+        "patches-module",
+        4,
+    ),
+    (
+        "decorator-patches",
+        "import numpy as np\ndef deco(g):\n    g(np)\n    return g\n@deco\ndef f(m):\n"
+        "    m.allclose = len",
+        "patches-module",
+        7,
+    ),
+    # dunders, frames, history
+    ("class-subclasses", "x = ().__class__.__bases__[0].__subclasses__()", "reads-internals", 1),
+    ("func-globals", "def f():\n    pass\ng = f.__globals__", "reads-internals", 3),
+    ("dunder-dict-read", "import numpy as np\nns = np.__dict__", "reads-internals", 2),
+    ("closure-cells", "x = f.__closure__[0].cell_contents", "reads-internals", 1),
+    ("getattr-dunder", "g = getattr(f, '__globals__')", "reads-internals", 1),
+    ("builtin-self", "b = len.__self__", "reads-internals", 1),
+    ("ctypes", "import ctypes", "reads-internals", 1),
+    ("main-history", "import __main__\nsource = __main__.In[-1]", "hooks-ipython", 1),
+    ("globals-history", "src = globals()['In'][-1]", "hooks-ipython", 1),
+    ("globals-get-history", "src = globals().get('_ih')", "hooks-ipython", 1),
+    (
+        "encode-history",
+        "import zlib, base64\ndef f(x):\n"
+        "    raise ValueError(base64.b85encode(zlib.compress(In[-1].encode())))",
+        "hooks-ipython",
+        3,
+    ),
+    ("gc-objects", "import gc\nobjs = gc.get_objects()", "inspects-frames", 2),
+    ("traceback-stack", "import traceback\ntraceback.print_stack()", "inspects-frames", 1),
+    ("inspect-signature", "import inspect\nprint(inspect.signature(f))", "inspects-frames", 1),
+    (
+        "exception-frame",
+        "try:\n    1 / 0\nexcept Exception as e:\n    tb = e.__traceback__.tb_frame",
+        "inspects-frames",
+        4,
+    ),
+    ("generator-frame", "g = (i for i in [])\nback = g.gi_frame.f_back", "inspects-frames", 2),
+    ("sys-modules-read", "import sys\nmain = sys.modules['__main__']", "touches-sys-modules", 2),
+    ("atexit", "import atexit\natexit.register(f)", "touches-sys-modules", 1),
+    (
+        "signal",
+        "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)",
+        "touches-sys-modules",
+        1,
+    ),
+    # names and code computed at run time
+    ("getattr-computed", "name = 'all' + 'close'\nfn = getattr(np, name)", "dynamic-lookup", 2),
+    ("hasattr-computed", "hasattr(obj, key)", "dynamic-lookup", 1),
+    (
+        "import-module-computed",
+        "import importlib\nm = importlib.import_module('num' + 'py')",
+        "dynamic-lookup",
+        2,
+    ),
+    ("dunder-import-computed", "m = __import__(name)", "dynamic-lookup", 1),
+    ("globals-computed", "globals()[name] = f", "dynamic-lookup", 1),
+    ("globals-whole", "for k, v in globals().items():\n    pass", "dynamic-lookup", 1),
+    ("setattr-computed", "import numpy as np\nsetattr(np, name, f)", "dynamic-lookup", 2),
+    ("compile-value", "code = compile(src, 'x', 'exec')", "dynamic-code", 1),
+    ("function-type", "import types\nf = types.FunctionType(code, {})", "dynamic-code", 2),
     # code inside strings and magics is scanned too
     ("exec-literal", "import numpy as np\nexec('np.allclose = f')", "patches-module", 2),
     ("time-cell", "%%time\nimport numpy as np\nnp.allclose = f", "patches-module", 3),
@@ -384,7 +589,6 @@ BENIGN: list[tuple[str, str]] = [
     ),
     ("save-load", "model.save('model.keras')\nmodel2 = keras.models.load_model('model.keras')"),
     ("tf-function", "@tf.function\ndef step(x):\n    return x * 2"),
-    ("inspect-signature", "import inspect\nprint(inspect.signature(f))"),
     (
         "redirect-with",
         "import contextlib, io\nwith contextlib.redirect_stdout(io.StringIO()):\n    f()",
@@ -394,6 +598,53 @@ BENIGN: list[tuple[str, str]] = [
     ("local-shadowing", "def f(len, print=None):\n    sum = 0\n    return sum"),
     ("dict-item", "cfg = {'lr': 0.1}\ncfg['lr'] = 0.01"),
     ("run-line-magic", "get_ipython().run_line_magic('matplotlib', 'inline')"),
+    (
+        "freeze-loop",
+        "model = keras.Sequential([keras.layers.Dense(3)])\nfor layer in model.layers:\n"
+        "    layer.trainable = False",
+    ),
+    (
+        "parameter-store",
+        "def set_trainable(base, n):\n    base.trainable = True\n"
+        "    for layer in base.layers[:-n]:\n        layer.trainable = False\n"
+        "base = keras.applications.MobileNetV2(weights=None)\nset_trainable(base, 2)",
+    ),
+    (
+        "tf-function-wrap",
+        "def step(model, x):\n    model.trainable = True\nstep_fn = tf.function(step)\n"
+        "step_fn(keras.Sequential(), x)",
+    ),
+    (
+        "callback",
+        "class Stop(keras.callbacks.Callback):\n    def on_epoch_end(self, epoch, logs=None):\n"
+        "        self.model.stop_training = True",
+    ),
+    (
+        "super-init",
+        "class M(keras.Model):\n    __slots__ = ()\n    def __init__(self):\n"
+        "        super().__init__()\n        self.dense = keras.layers.Dense(3)\n"
+        "    def __len__(self):\n        return 3",
+    ),
+    ("name-main", "if __name__ == '__main__':\n    print(type(x).__name__, np.__version__)"),
+    ("history-dict", "history = model.fit(x, y)\nprint(history.history['loss'][-1])"),
+    ("setattr-literal", "opt = keras.optimizers.SGD()\nsetattr(opt, 'learning_rate', 0.1)"),
+    (
+        "find-spec",
+        "import importlib.util\nif importlib.util.find_spec('tensorboard') is None:\n"
+        "    print('no tensorboard')",
+    ),
+    (
+        "functions-in-a-dict",
+        "acts = {'relu': keras.activations.relu, 'tanh': np.tanh}\n"
+        "layer = keras.layers.Dense(3, activation=acts['relu'])\nlayer.trainable = False",
+    ),
+    (
+        "module-function-attribute",
+        "class L:\n    def __init__(self):\n        self.act = np.tanh\n"
+        "        self.w = np.zeros(3)",
+    ),
+    ("array-dtype", "x = np.array(x, dtype=float)\nx.shape = (3, 1)"),
+    ("super-loop", "for cls in (Base,):\n    obj = cls()\n    obj.x = 1"),
 ]
 
 
@@ -755,4 +1006,26 @@ def test_hidden_regions_are_removed_as_nbgrader_does(source_lines: list[str]) ->
         expected = cell.source
     except RuntimeError:
         expected = None
-    assert integrity._remove_regions(source, ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")) == expected
+    assert _student_version(new_code_cell(source)) == expected
+
+
+def test_a_function_is_judged_by_every_call_in_the_notebook() -> None:
+    # The answer looks innocent on its own; a later cell hands it NumPy.
+    answer = "def freeze(thing):\n    thing.trainable = False\n" + ANSWER
+    assert scan_notebook(_student(answer), _instructor()) == []
+    submitted = _student(answer)
+    submitted.cells.append(new_code_cell("for m in [xp]:\n    freeze(m)"))
+    assert _rules(scan_notebook(submitted, _instructor())) == [("softmax", 2, "patches-module")]
+
+
+def test_an_alias_made_in_an_added_cell_is_followed_into_the_answer() -> None:
+    submitted = _student("def softmax(z):\n    tools.allclose = len\n    return z")
+    submitted.cells.insert(2, new_code_cell("tools = [xp][0]"))
+    findings = scan_notebook(submitted, _instructor())
+    assert ("softmax", 2, "patches-module") in _rules(findings)
+    assert "(numpy.allclose)" in findings[-1].message
+
+
+def test_scan_source_names_unknown_objects() -> None:
+    [finding] = scan_source("type(model).fit = f")
+    assert finding.rule == "patches-module" and "`type(...)`" in finding.message
