@@ -320,6 +320,12 @@ HOSTILE: list[tuple[str, str, str, int]] = [
         3,
     ),
     ("shell-kept", "ip = get_ipython()", "hooks-ipython", 1),
+    (
+        "render-traceback",
+        "class Quiet(Exception):\n    def _render_traceback_(self):\n        return []",
+        "hooks-ipython",
+        2,
+    ),
     # fake results through the display and exception hooks
     (
         "displayhook-stub",

@@ -146,6 +146,9 @@ SHELL_HOOK_ATTRS = _words(
     "user_global_ns user_ns_hidden push del_var displayhook display_pub display_trap "
     "display_formatter prefilter_manager history_manager compile builtin_trap kernel exit_now"
 )
+#: Methods IPython calls on the student's objects to show an error: an exception class
+#: with ``_render_traceback_`` decides what its traceback looks like (nothing at all).
+SHELL_PROTOCOL_METHODS = _words("_render_traceback_")
 SHELL_COMMAND_METHODS = _words("system getoutput system_raw system_piped")
 SHELL_MAGIC_METHODS = _words("run_line_magic run_cell_magic magic")
 SHELL_CODE_METHODS = _words(

@@ -55,6 +55,7 @@ from autograder.integrity.rules import (
     SHELL_GETTERS,
     SHELL_HOOK_ATTRS,
     SHELL_MAGIC_METHODS,
+    SHELL_PROTOCOL_METHODS,
     SHELL_TRANSFORMER_METHODS,
     TWO_PATH_FUNCTIONS,
     USE_RULES,
@@ -725,6 +726,8 @@ class _Scanner(ast.NodeVisitor):
                         facts.add(facts.params, (atom[1], name), frozenset({("func", key)}))
         if not lambda_:
             self._bind(node.name, node, origin=frozenset({("func", key)}))
+            if node.name in SHELL_PROTOCOL_METHODS:
+                self._report(node, "hooks-ipython", f"`{node.name}`, which IPython calls")
         scope = _Scope("function", key)
         for argument in [
             *positional,
@@ -992,6 +995,8 @@ class _Scanner(ast.NodeVisitor):
         self._held.add(id(node.value))
         self._bases.add(id(node.value))
         if not isinstance(node.ctx, ast.Load):
+            if node.attr in SHELL_PROTOCOL_METHODS:
+                self._report(node, "hooks-ipython", f"`{node.attr}`, which IPython calls")
             self._check_object_store(node, node.value, node.attr, _shown(node))
             value = self._pending.pop(id(node), None)
             if value is not None:
