@@ -216,12 +216,16 @@ def _test_message(
     cell: nbformat.NotebookNode | None,
     found: bool,
     info: TestInfo | None = None,
+    after_hidden: bool = True,
 ) -> str:
     """The message of an autograded test cell (without its points).
 
-    For a test with hidden tests nothing its run produced is shown: the student's code
-    ran inside it and could have put what it read there into its error message. The
-    instructor's description of the test says what it checks instead.
+    Nothing a test's run produced is shown once the kernel may have seen hidden tests
+    (``after_hidden``: this test ran after, or in the same run of tests as, the first
+    test cell with hidden tests; or the test has hidden tests itself): the student's
+    code ran inside it and could have put what it read (the cell's source is in
+    IPython's line cache while it runs) into an error message. The instructor's
+    description of the test says what it checks instead.
     """
     earned = grade.score - (grade.extra_credit or 0.0)
     full = earned >= grade.max_score > 0
@@ -230,7 +234,7 @@ def _test_message(
             return NOT_FOUND
         return PENDING
     error = _first_error(cell)
-    hidden = info is None or info.hidden  # unknown: assume the worst
+    hidden = info is None or info.hidden or after_hidden  # unknown: assume the worst
     if not full and hidden and (error is None or error.get("ename") not in _OURS):
         message = HIDDEN_TEST_FAILED
         if info is not None and info.description:
@@ -401,6 +405,7 @@ def build_page(
 
     cells = _cells_by_grade_id(notebook)
     infos = test_infos(course, lesson)
+    exposed = _after_hidden_tests(notebook, infos)
     pending = 0.0
     for grade in grades.cells:
         extra = f" (+{_points(grade.extra_credit)} extra)" if grade.extra_credit else ""
@@ -418,7 +423,9 @@ def build_page(
                 )
         else:
             cell = cells.get(grade.name)
-            message = _test_message(grade, cell, grade.name in cells, infos.get(grade.name))
+            message = _test_message(
+                grade, cell, grade.name in cells, infos.get(grade.name), grade.name in exposed
+            )
             if message == PENDING:
                 pending += grade.max_score
                 row = Row(grade.name, f"– / {_points(grade.max_score)}", "pending", message)
@@ -438,6 +445,36 @@ def build_page(
         unit = "point" if pending == 1 else "points"
         page.pending = f"{_points(pending)} {unit} still {PENDING}"
     return page
+
+
+def _after_hidden_tests(
+    notebook: nbformat.NotebookNode | None, infos: dict[str, TestInfo]
+) -> set[str]:
+    """The test cells (grade_ids) that ran once the kernel may have seen a hidden test:
+    from the start of the run of test cells holding the first one with hidden tests (a
+    canary copy of it may run anywhere in that run) to the end. Unknown: all of them."""
+    if notebook is None:
+        return set(infos)
+    exposed: set[str] = set()
+    run: list[str] = []  # the current run of test cells
+    seen = False
+    for cell in notebook.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        is_test = cell.cell_type == "code" and meta.get("grade") and not meta.get("solution")
+        if cell.cell_type == "code" and not is_test:
+            run = []
+            continue
+        if not is_test:
+            continue
+        grade_id = str(meta.get("grade_id", ""))
+        run.append(grade_id)
+        info = infos.get(grade_id)
+        if seen or info is None or info.hidden:
+            if not seen:
+                exposed.update(run)
+            seen = True
+            exposed.add(grade_id)
+    return exposed
 
 
 def _cells_by_grade_id(notebook: nbformat.NotebookNode | None) -> dict[str, nbformat.NotebookNode]:

@@ -119,7 +119,7 @@ def report_data(course: Course) -> dict[str, Any]:
                 "submissions": len(mine),
                 "handed_in": len(handed),
                 "counts": {status: lesson_counts.get(status, 0) for status in STATUSES},
-                "flagged": sum(1 for s in mine if s["findings"]),
+                "flagged": sum(1 for s in mine if s["findings"] or s["tampered"]),
                 "manual_pending": sum(1 for s in handed if s["manual_pending"]),
                 "scores": scores,
                 "mean": statistics.fmean(scores) if scores else None,
@@ -135,6 +135,15 @@ def report_data(course: Course) -> dict[str, Any]:
         for finding in s["findings"]
     ]
     flagged_rows.sort(key=lambda r: (r["student"], r["lesson"]))  # stable: notebook order
+    # Tampered submissions come first: a canary test passed, the kernel lied about tests.
+    tampered_rows = sorted(
+        (
+            {"student": s["student"], "lesson": s["lesson"], "tests": s["canaries_passed"]}
+            for s in submissions
+            if s["tampered"]
+        ),
+        key=lambda r: (r["lesson"], r["student"]),
+    )
     problems = [
         {key: s[key] for key in ("student", "lesson", "status", "execution", "reason")}
         for s in submissions
@@ -168,12 +177,13 @@ def report_data(course: Course) -> dict[str, Any]:
         "n_students": len(students),
         "counts": {status: counts.get(status, 0) for status in STATUSES},
         "handed_in": sum(counts.get(status, 0) for status in HANDED_IN),
-        "flagged": sum(1 for s in submissions if s["findings"]),
+        "flagged": sum(1 for s in submissions if s["findings"] or s["tampered"]),
         "sandbox": {"mode": sandbox, "sandboxed": sandboxed, "executed": len(executed)},
         "lessons": lessons,
         "submissions": submissions,
         "tests": gradebook["tests"],
         "flagged_rows": flagged_rows,
+        "tampered_rows": tampered_rows,
         "problems": problems,
         "grades": grades,
         "warnings": warnings,
@@ -228,6 +238,9 @@ def _submission(raw: dict[str, Any], lesson: str, student: str, points: float) -
         "peak_memory_mb": float(raw.get("peak_memory_mb") or 0.0),
         "sandboxed": bool(raw.get("sandboxed")),
         "findings": findings,
+        "tampered": bool(raw.get("tampered")),
+        "canaries_passed": [str(name) for name in (raw.get("canaries") or {}).get("passed", [])],
+        "withheld": str(raw.get("withheld") or ""),
     }
 
 
@@ -369,7 +382,11 @@ def plot_scores(data: dict[str, Any]) -> str | None:
     axes_grid = figure.subplots(rows, columns, squeeze=False)
     groups = (
         ("graded", "#0072B2", lambda s: s["status"] == "graded" and not s["findings"]),
-        ("flagged for review", "#E69F00", lambda s: s["status"] == "graded" and s["findings"]),
+        (
+            "flagged for review",
+            "#E69F00",
+            lambda s: s["status"] == "graded" and (s["findings"] or s["tampered"]),
+        ),
         ("invalid / error", "#999999", lambda s: s["status"] in ("invalid", "error")),
     )
     for index, axes in enumerate(axes_grid.flat):
@@ -726,10 +743,34 @@ formgrader still lists as needing a manual grade (flagged ones included).</p>
 {% endfor %}
 {% endif %}
 
+<h2>Tampered: scores withheld ({{ data.tampered_rows|length }} submissions)</h2>
+{% if data.tampered_rows %}
+<p>In these submissions a canary test passed: a copy of a real test with a wrong
+expectation, which fails for every honest notebook, right or wrong. The notebook's process
+interfered with the tests (patched checks, silenced errors, forged replies). Their
+autograded points count 0 until you decide with <code>course review LESSON STUDENT
+--accept</code> or <code>--reject</code>.</p>
+<div class="scroll">
+<table id="tampered">
+<thead><tr><th>student</th><th>lesson</th><th>canaries that passed (copies of)</th></tr></thead>
+<tbody>
+{% for row in data.tampered_rows %}
+<tr><td>{{ row.student }}</td><td>{{ row.lesson }}</td>
+<td>{% for test in row.tests %}<code>{{ test }}</code>{{ ", " if not loop.last }}
+{% endfor %}</td></tr>
+{% endfor %}
+</tbody>
+</table>
+</div>
+{% else %}
+<p class="muted">No canary test passed.</p>
+{% endif %}
+
 <h2>Flagged for manual review ({{ data.flagged }} submissions)</h2>
 {% if data.flagged_rows %}
-<p>The integrity scan found these lines in the students' own cells. Each one needs a person:
-open the submission in formgrader, decide, and set the grade by hand.</p>
+<p>The integrity scan found these lines in the students' own cells. Their autograded points
+count 0 until you look (formgrader shows the notebook) and decide with <code>course review
+LESSON STUDENT --accept</code> or <code>--reject</code>.</p>
 <div class="scroll">
 <table id="flagged">
 <thead><tr><th>student</th><th>lesson</th><th>rule</th><th>cell</th><th class="num">line</th>

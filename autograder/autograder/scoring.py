@@ -42,16 +42,26 @@ from autograder.sandbox.runner import is_test_cell
 CANARIES_PER_NOTEBOOK = 3
 """How many canaries to plant at most (fewer when the lesson has fewer candidates)."""
 
-# The checks a canary corrupts: dlcourse.checks' comparison functions, called as
-# ``<module>.<name>(...)``; the argument at the given position (or keyword) is the
-# expectation.
-_CORRUPTIBLE = {"check_close": (2, "want"), "check_shape": (2, "expected")}
+# The check a canary corrupts: dlcourse.checks' value comparison, called as
+# ``<module>.check_close(name, got, want, ...)``. (A corrupted *shape* would be small
+# numbers an honest wrong answer can have: one axis off by one is a common mistake.)
+_CORRUPTIBLE = {"check_close": (2, "want")}
 
 # An expected value no honest answer can match: the shape is kept (so the comparison
-# reaches the values) and each value moved far and irrationally from the true one.
-_SHIFT = "({module}.to_numpy({want}, 'the expected value') * 1.7320508075688772 + 7919.5)"
-# An expected shape with one more axis of a size no answer in the course has.
-_EXTRA_AXIS = "(tuple({want}) + (7919,))"
+# reaches the values); each finite value w becomes w + shift * (1 + |w|) with a random
+# shift drawn at grading time (no constant tells a canary's expectation from a real one,
+# and no value is a fixed point); infinities are first clipped to finite values and NaN
+# becomes 0.5, so an honest inf or nan answer cannot match either.
+_CORRUPTED = (
+    "(lambda w: (w == w).astype(int).choose([0.5, w + {shift!r} * (1 + abs(w))]))"
+    "({module}.to_numpy({want}, 'the expected value').astype(float).clip(-1e300, 1e300))"
+)
+
+
+def _corruption(rng: random.Random) -> float:
+    """A shift in ±[0.75, 40]: far outside any test's tolerance (the difference is at
+    least 0.75 (1 + |w|)), and of the size real expectations have."""
+    return rng.choice((-1, 1)) * round(rng.uniform(0.75, 40.0), 4)
 
 
 @dataclass(frozen=True)
@@ -94,7 +104,7 @@ def settle_test_cells(nb: NotebookNode, replies: Sequence[str | None]) -> None:
             cell.outputs.insert(0, error_output("TestNotPassed", f"the test did not pass ({what})"))
 
 
-def corrupt_source(source: str) -> str | None:
+def corrupt_source(source: str, rng: random.Random | None = None) -> str | None:
     """``source`` with the expectation of its last reachable check corrupted, or None when
     the cell has no check that a canary can corrupt safely.
 
@@ -125,10 +135,11 @@ def corrupt_source(source: str) -> str | None:
                 target = node.value  # the last one wins
     if target is None:
         return None
-    return _replace(source, target, _corrupted_call(source, target))
+    shift = _corruption(rng or random.SystemRandom())
+    return _replace(source, target, _corrupted_call(source, target, shift))
 
 
-def _corrupted_call(source: str, call: ast.Call) -> str:
+def _corrupted_call(source: str, call: ast.Call, shift: float) -> str:
     """The call's text with its expectation corrupted and its tolerances dropped (the
     defaults are tight; a generous tolerance could let an honest answer match)."""
     assert isinstance(call.func, ast.Attribute)
@@ -142,8 +153,7 @@ def _corrupted_call(source: str, call: ast.Call) -> str:
         if position < len(call.args)
         else next(k.value for k in call.keywords if k.arg == keyword)
     )
-    template = _SHIFT if name == "check_close" else _EXTRA_AXIS
-    args.append(template.format(module=module, want=text(want_node)))
+    args.append(_CORRUPTED.format(module=module, want=text(want_node), shift=shift))
     kept = [k for k in call.keywords if k.arg not in (keyword, "rtol", "atol")]
     args += [f"{k.arg}={text(k.value)}" for k in kept]
     return f"{text(call.func)}({', '.join(args)})"
@@ -172,37 +182,40 @@ def plant_canaries(
 ) -> tuple[NotebookNode, dict[int, int]]:
     """A copy of ``nb`` with up to ``count`` canaries; and canary index -> original index.
 
-    Candidates are test cells with a corruptible check. Each canary goes at a random
-    place after its original but before the next code cell that is not a test, so the
-    student's state between them is the one the original saw.
+    Candidates are test cells with a corruptible check. A canary goes at a random place
+    in its original's run of test cells (between the student's code cell before the
+    original and the one after it), before or after the original: the student's state
+    is the one the original sees, and the order of a test and its copy tells nothing.
     """
     rng = rng or random.SystemRandom()
     cells = nb.cells
     candidates = []
     for index, cell in enumerate(cells):
-        if is_test_cell(cell) and (corrupted := corrupt_source(cell.source)) is not None:
+        if is_test_cell(cell) and (corrupted := corrupt_source(cell.source, rng)) is not None:
             candidates.append((index, corrupted))
     inserts: dict[int, list[tuple[int, str]]] = {}  # before old index -> (original, source)
     for original, corrupted in rng.sample(candidates, min(count, len(candidates))):
-        last = original + 1
+        first, last = original, original + 1
+        while first > 0 and not _ends_run(cells[first - 1]):
+            first -= 1
         while last < len(cells) and not _ends_run(cells[last]):
             last += 1
-        inserts.setdefault(rng.randint(original + 1, last), []).append((original, corrupted))
+        inserts.setdefault(rng.randint(first, last), []).append((original, corrupted))
     planted = nbformat.from_dict(copy.deepcopy(dict(nb)))
-    new_index: dict[int, int] = {}
-    canaries: dict[int, int] = {}
     planted.cells = []
+    new_index: dict[int, int] = {}
+    copies: dict[int, int] = {}  # canary's new index -> original's old index
     for index in range(len(cells) + 1):
         for original, corrupted in inserts.get(index, []):
             canary = nbformat.from_dict(copy.deepcopy(dict(cells[original])))
             canary.source, canary.outputs = corrupted, []
             canary["id"] = uuid.uuid4().hex[:8]  # unique, and like any other id
-            canaries[len(planted.cells)] = new_index[original]
+            copies[len(planted.cells)] = original
             planted.cells.append(canary)
         if index < len(cells):
             new_index[index] = len(planted.cells)
             planted.cells.append(nbformat.from_dict(copy.deepcopy(dict(cells[index]))))
-    return planted, canaries
+    return planted, {at: new_index[original] for at, original in copies.items()}
 
 
 def _ends_run(cell: NotebookNode) -> bool:

@@ -19,6 +19,14 @@ from autograder.integrity.notebook import _student_version
 # Single cells: (test id, cell source, rule, 1-based line of the finding)
 
 HOSTILE: list[tuple[str, str, str, int]] = [
+    # makes-link: a link or a fifo in the working folder (nothing trusted follows one,
+    # but a notebook has no use for one)
+    ("os-symlink", "import os\nos.symlink('../../../gradebook.db', 'x.ipynb')", "makes-link", 2),
+    ("path-symlink", "from pathlib import Path\nPath('x').symlink_to('/etc')", "makes-link", 2),
+    ("hard-link", "import os as o\no.link('a', 'b')", "makes-link", 2),
+    ("fifo", "from os import mkfifo\nmkfifo('00_fixture.ipynb')", "makes-link", 2),
+    # sys.path: a module of the student's own in place of the tests' helpers
+    ("sys-path", "import sys\nsys.path.insert(0, '.')", "touches-sys-modules", 2),
     # patches-module
     ("np-alias", "import numpy as np\nnp.allclose = lambda *a, **k: True", "patches-module", 2),
     ("other-alias", "import numpy as n\nn.allclose = lambda *a, **k: True", "patches-module", 2),
@@ -581,7 +589,7 @@ BENIGN: list[tuple[str, str]] = [
     ("printoptions", "np.set_printoptions(precision=3)\nnp.seterr(all='ignore')"),
     ("warnings", "import warnings\nwarnings.filterwarnings('ignore')"),
     ("optimizer-attribute", "opt = keras.optimizers.Adam(1e-3)\nopt.learning_rate = 1e-4"),
-    ("sys-path", "import sys\nprint(sys.version)\nsys.path.append('.')"),
+    ("sys-version", "import sys\nprint(sys.version)"),
     (
         "dlcourse",
         "import dlcourse\nenv = dlcourse.setup(seed=0)\nfrom dlcourse import checks\n"

@@ -86,14 +86,43 @@ def test_corrupt_source_changes_only_the_last_checks_expectation():
     source = (
         '"""doc."""\n'
         'checks.check_close("f(1)", f(1), 2.0, rtol=1.0, atol=5.0)\n'
-        'checks.check_shape("f(x)", f(x), (3, 2))\n'
+        'checks.check_close("f(x)", f(x), [3.0, 4.0])\n'
+        'checks.check_shape("f(x)", f(x), (2,))\n'
     )
-    corrupted = corrupt_source(source)
+    corrupted = corrupt_source(source, random.Random(0))
     assert corrupted is not None and corrupted != source
     ast.parse(corrupted)
-    first, second = corrupted.splitlines()[1:3]
-    assert first == 'checks.check_close("f(1)", f(1), 2.0, rtol=1.0, atol=5.0)'  # unchanged
-    assert second.startswith('checks.check_shape("f(x)", f(x), ') and "(3, 2)" in second
+    lines = corrupted.splitlines()
+    assert lines[1] == 'checks.check_close("f(1)", f(1), 2.0, rtol=1.0, atol=5.0)'  # unchanged
+    assert lines[2].startswith('checks.check_close("f(x)", f(x), (lambda w: ')
+    assert "checks.to_numpy([3.0, 4.0]" in lines[2]
+    assert lines[3] == 'checks.check_shape("f(x)", f(x), (2,))'  # shapes are never corrupted
+
+
+def test_the_corruption_is_random_and_far_from_the_truth():
+    """No constant marks a canary's expectation; every value moves far past tolerance."""
+    import numpy as np
+
+    from dlcourse import checks
+
+    texts = set()
+    for seed in range(50):
+        corrupted = corrupt_source('checks.check_close("f", f(1), want)', random.Random(seed))
+        texts.add(corrupted)
+        expression = ast.parse(corrupted).body[0].value.args[2]
+        for want in (np.array([0.0, 1.0, -2.5, 1e-9, 30.0, -1e12]), np.array(7.0), [1, 2]):
+            value = eval(compile(ast.Expression(expression), "<canary>", "eval"),
+                         {"checks": checks, "want": want})  # fmt: skip
+            assert value.shape == np.shape(want) and np.all(np.isfinite(value))
+            assert np.all(np.abs(value - want) >= 0.75 * (1 + np.abs(want)))
+        # An honest answer of inf or nan cannot match a corrupted inf or nan.
+        special = np.array([np.inf, -np.inf, np.nan])
+        value = eval(compile(ast.Expression(expression), "<canary>", "eval"),
+                     {"checks": checks, "want": special})  # fmt: skip
+        assert np.all(np.isfinite(value))
+        with pytest.raises(checks.CheckError):
+            checks.check_close("f", special, value)
+    assert len(texts) == 50
 
 
 def test_a_corrupted_check_close_drops_its_tolerances():
@@ -114,6 +143,7 @@ def test_a_corrupted_check_close_drops_its_tolerances():
         'def t():\n    checks.check_close("f", f(1), 2.0)\nt()',
         'check_close("f", f(1), 2.0)',  # not called through a module
         'checks.check_close("f", *args)',
+        'checks.check_shape("f", f(1), (2,))',  # a shape one off is a common honest mistake
         "checks.check_close(",  # not Python
     ],
 )
@@ -123,8 +153,8 @@ def test_cells_a_canary_cannot_corrupt_safely(source):
 
 def test_a_literal_loop_is_safe_and_unicode_offsets_hold():
     source = 'for x in [1, 2]:\n    checks.check_close("é ü f(x)", f(x), 2.0 * x)\n'
-    corrupted = corrupt_source(source)
-    assert corrupted is not None and "7919.5" in corrupted and "é ü f(x)" in corrupted
+    corrupted = corrupt_source(source, random.Random(3))
+    assert corrupted is not None and "to_numpy(2.0 * x" in corrupted and "é ü f(x)" in corrupted
     ast.parse(corrupted)
 
 
@@ -133,7 +163,7 @@ def test_every_lesson_has_canary_candidates():
     for path in LESSONS:
         nb = nbformat.read(path, as_version=4)
         planted, canaries = plant_canaries(nb, random.Random(0))
-        assert len(canaries) >= 2, path.name
+        assert canaries, path.name
 
 
 # --------------------------------------------------------------------------- planting
@@ -149,9 +179,10 @@ def test_canaries_sit_after_their_original_and_before_the_students_next_code(see
     planted, canaries = plant_canaries(nb, random.Random(seed))
     assert canaries and len(planted.cells) == len(nb.cells) + len(canaries)
     for index, original in canaries.items():
-        assert original < index
-        assert planted.cells[index].source == corrupt_source(planted.cells[original].source)
-        between = planted.cells[original + 1 : index]
+        low, high = sorted((original, index))
+        canary, real = planted.cells[index].source, planted.cells[original].source
+        assert canary != real and canary.count("\n") == real.count("\n")
+        between = planted.cells[low + 1 : high]
         for cell in between:  # only tests, other canaries or text in between
             meta = cell.metadata.get("nbgrader", {})
             assert cell.cell_type == "markdown" or (meta.get("grade") and not meta.get("solution"))
@@ -168,8 +199,9 @@ def test_canaries_sit_after_their_original_and_before_the_students_next_code(see
 def test_remove_canaries_maps_the_stopped_cell():
     nb = new_notebook(cells=[answer_cell("x"), graded_test('checks.check_close("x", x, 1)')])
     planted, canaries = plant_canaries(nb, random.Random(0))
-    assert canaries == {2: 1}
-    _, _, stopped = remove_canaries(planted, [None] * 3, canaries, stopped_cell=2)
+    ((at, original),) = canaries.items()
+    assert planted.cells[original].source == nb.cells[1].source
+    _, _, stopped = remove_canaries(planted, [None] * 3, canaries, stopped_cell=at)
     assert stopped == 1  # stopped in the canary: reported at its original
 
 
@@ -188,7 +220,7 @@ def run_with_all_canaries(nb, tmp_path):
 def test_canaries_fail_on_the_solution_and_on_a_blank_answer(tmp_path):
     nb = fixture_notebook()
     verdict = run_with_all_canaries(nb, tmp_path)
-    assert verdict.ran == verdict.planted == 3 and not verdict.tampered
+    assert verdict.ran == verdict.planted == 2 and not verdict.tampered
     blank = fixture_notebook()
     for cell in blank.cells:
         if cell.metadata.get("nbgrader", {}).get("solution") and cell.cell_type == "code":

@@ -70,7 +70,7 @@ def test_every_answer_has_tests_mutants_and_an_alternative(lesson):
         # IPython...) would change the next one's grade. `course grade`'s scan says which.
         for path in sorted((CASES / lesson / answer).glob("*.py")):
             for finding in scan_source(path.read_text(), path.name):
-                problems.append(f"{answer}/{path.name}: {finding.rule}: {finding.what}")
+                problems.append(f"{answer}/{path.name}: {finding.rule}: {finding.message}")
     assert not problems, f"{lesson}: " + "; ".join(problems)
 
 

@@ -52,6 +52,10 @@ RULES: dict[str, str] = {
         "Writes past the notebook's normal output ({what}), which can fake results or the "
         "files that grading reads."
     ),
+    "makes-link": (
+        "Creates a link or a special file ({what}), which can redirect what another "
+        "program reads or writes; a graded notebook has no use for one."
+    ),
     "network": "Uses the network ({what}), which a graded notebook has no use for.",
     "runs-shell": (
         "Runs a shell command or another program ({what}), which can read files outside "
@@ -217,8 +221,12 @@ USE_RULES: dict[str, str] = {
         "stops-kernel",
     ),
     **dict.fromkeys(
+        _words("os.symlink os.link os.mkfifo os.mknod"),
+        "makes-link",
+    ),
+    **dict.fromkeys(
         _words(
-            "sys.settrace sys.setprofile sys.addaudithook sys.meta_path sys.path_hooks "
+            "sys.path sys.settrace sys.setprofile sys.addaudithook sys.meta_path sys.path_hooks "
             "sys.path_importer_cache sys.monitoring threading.settrace threading.setprofile "
             "threading.settrace_all_threads threading.setprofile_all_threads importlib.reload"
         ),
@@ -391,6 +399,8 @@ PATH_METHODS = _words(
     "rmdir rename replace exists is_file is_dir stat"
 )
 PATH_WRITE_METHODS = _words("write_text write_bytes touch")
+#: Methods of a path object that create a link or a special file (any receiver).
+LINK_METHODS = _words("symlink_to hardlink_to link_to mkfifo")
 #: Markers that _path_text uses for paths from the environment or from ``__file__``.
 _ENV_PATH = "/$ENV"
 _FILE_PATH = "/$FILE"

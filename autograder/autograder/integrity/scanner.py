@@ -33,6 +33,7 @@ from autograder.integrity.rules import (
     HISTORY_NAMES,
     IMPORT_FUNCTIONS,
     IMPORT_RULES,
+    LINK_METHODS,
     MAGIC_RULES,
     NAMESPACE_FUNCTIONS,
     NAMESPACE_METHODS,
@@ -1440,6 +1441,8 @@ class _Scanner(ast.NodeVisitor):
                                 self._bind(text, node, self._module, self._origin(value))
                     else:
                         self._report(node, "dynamic-lookup", f"{_shown(node)}, names computed")
+        if method in LINK_METHODS:
+            self._report(node, "makes-link", f"`.{method}()`")
         if method in PATH_METHODS:
             text = self._path_text(receiver)
             if text is None:

@@ -313,6 +313,9 @@ class _Run:
             "HOME": home,
             "NBGRADER_EXECUTION": "autograde",
             "DLCOURSE_OFFLINE": "1",
+            # The working folder is not on sys.path: a student's file there (a
+            # dlcourse/checks.py of their own) must not shadow what the tests import.
+            "PYTHONSAFEPATH": "1",
         }
         return home, kernel_env
 
@@ -509,7 +512,23 @@ class _KernelManager(AsyncKernelManager):
             *_lift_address_space_limit(),
             *self.command_prefix,
             *super().format_kernel_cmd(extra_arguments),
+            *PRELOAD_ARGUMENTS,
         ]
+
+    async def interrupt_kernel(self) -> None:  # type: ignore[override]
+        """SIGINT the kernel itself: bwrap would die of it and take the kernel along."""
+        pid = self.processes.kernel_pid() if self.processes and self.command_prefix else None
+        if pid is None:
+            await super().interrupt_kernel()
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGINT)
+
+
+# The tests' helpers are imported from the installed course library before any student
+# code runs (IPython runs exec_lines outside the history): a later `from dlcourse import
+# checks` gets this module whatever the student put on sys.path.
+PRELOAD_ARGUMENTS = ["--IPKernelApp.exec_lines=import dlcourse.checks as _dlcourse_checks"]
 
 
 def _lift_address_space_limit() -> list[str]:
@@ -525,12 +544,3 @@ def _lift_address_space_limit() -> list[str]:
         "os.execvp(sys.argv[1], sys.argv[1:])"
     )
     return [sys.executable, "-S", "-c", code]
-
-    async def interrupt_kernel(self) -> None:  # type: ignore[override]
-        """SIGINT the kernel itself: bwrap would die of it and take the kernel along."""
-        pid = self.processes.kernel_pid() if self.processes and self.command_prefix else None
-        if pid is None:
-            await super().interrupt_kernel()
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGINT)
