@@ -43,9 +43,11 @@ from traitlets import Dict, List, Unicode
 
 from autograder.config import Course, Lesson, load_course, nbgrader_api, nbgrader_config
 from autograder.sandbox import Limits, execute_notebook
+from autograder.sandbox.runner import CANARY_MAX_S
 from autograder.scoring import (
     judge_canaries,
     plant_canaries,
+    quick_tests,
     remove_canaries,
     settle_test_cells,
 )
@@ -95,6 +97,7 @@ class SandboxedExecute(NbGraderPreprocessor):
     limits = Dict(help="autograder.sandbox.Limits as a dict (the lesson's limits)").tag(config=True)
     sandbox = Unicode("auto", help="auto, on or off").tag(config=True)
     result_path = Unicode("").tag(config=True)
+    quick_tests = List(Unicode(), help="grade_ids of test cells known to be quick").tag(config=True)
     mask = List(Unicode(), help="folders the kernel must not see").tag(config=True)
 
     def preprocess(self, nb, resources):
@@ -105,16 +108,14 @@ class SandboxedExecute(NbGraderPreprocessor):
         limits = Limits(**self.limits)
         mode = {"auto": None, "on": True, "off": False}[self.sandbox]
         mask = [Path(folder) for folder in self.mask]
-        planted, canaries = plant_canaries(nb)
+        planted, canaries = plant_canaries(nb, quick=self.quick_tests)
         with tempfile.TemporaryDirectory(prefix="autograder-files-") as files:
             copy_plain_files(output_folder, Path(files), skip=("*.ipynb",))
             executed, outcome = execute_notebook(
                 planted, Path(files), limits, sandbox=mode, mask=mask, canaries=canaries
             )
         verdict = judge_canaries(executed, outcome.replies, canaries)
-        executed, outcome.replies, outcome.stopped_cell = remove_canaries(
-            executed, outcome.replies, canaries, outcome.stopped_cell
-        )
+        executed = remove_canaries(executed, outcome, canaries)
         settle_test_cells(executed, outcome.replies)
         if self.result_path:
             record = {**asdict(outcome), "canaries": asdict(verdict)}
@@ -176,6 +177,7 @@ def _autograde_config(course: Course, lesson: Lesson, sandbox: str, execution_js
         CheckCellMetadata,
     ]
     c.SandboxedExecute.limits = asdict(lesson.limits)
+    c.SandboxedExecute.quick_tests = sorted(quick_tests(course.workspace, lesson.id, CANARY_MAX_S))
     c.SandboxedExecute.sandbox = sandbox
     c.SandboxedExecute.result_path = str(execution_json)
     c.SandboxedExecute.mask = [str(folder) for folder in hidden_folders(course)]

@@ -28,15 +28,18 @@ from __future__ import annotations
 
 import ast
 import copy
+import json
 import random
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import nbformat
 from nbformat import NotebookNode
 
 from autograder.sandbox.client import error_output
+from autograder.sandbox.limits import ExecutionResult
 from autograder.sandbox.runner import is_test_cell
 
 CANARIES_PER_NOTEBOOK = 3
@@ -178,14 +181,20 @@ def _corruptible(node: ast.expr) -> bool:
 
 
 def plant_canaries(
-    nb: NotebookNode, rng: random.Random | None = None, count: int = CANARIES_PER_NOTEBOOK
+    nb: NotebookNode,
+    rng: random.Random | None = None,
+    count: int = CANARIES_PER_NOTEBOOK,
+    quick: Collection[str] = (),
 ) -> tuple[NotebookNode, dict[int, int]]:
     """A copy of ``nb`` with up to ``count`` canaries; and canary index -> original index.
 
     Candidates are test cells with a corruptible check. A canary goes at a random place
     in its original's run of test cells (between the student's code cell before the
-    original and the one after it), before or after the original: the student's state
-    is the one the original sees, and the order of a test and its copy tells nothing.
+    original and the one after it): the student's state is the one the original sees.
+    It may go before its original only when the original is known to be ``quick``
+    (grade_ids measured at release, ``test_timings``), so that the order of a test and
+    its copy tells nothing; otherwise after it, where the runner can see what the
+    original cost before paying for its copy.
     """
     rng = rng or random.SystemRandom()
     cells = nb.cells
@@ -195,9 +204,11 @@ def plant_canaries(
             candidates.append((index, corrupted))
     inserts: dict[int, list[tuple[int, str]]] = {}  # before old index -> (original, source)
     for original, corrupted in rng.sample(candidates, min(count, len(candidates))):
-        first, last = original, original + 1
-        while first > 0 and not _ends_run(cells[first - 1]):
-            first -= 1
+        first, last = original + 1, original + 1
+        if cells[original].metadata.get("nbgrader", {}).get("grade_id") in quick:
+            first = original
+            while first > 0 and not _ends_run(cells[first - 1]):
+                first -= 1
         while last < len(cells) and not _ends_run(cells[last]):
             last += 1
         inserts.setdefault(rng.randint(first, last), []).append((original, corrupted))
@@ -240,16 +251,45 @@ def judge_canaries(
 
 
 def remove_canaries(
-    nb: NotebookNode,
-    replies: Sequence[str | None],
-    canaries: Mapping[int, int],
-    stopped_cell: int | None = None,
-) -> tuple[NotebookNode, list[str | None], int | None]:
-    """``nb`` without its canary cells, in place; the replies of the cells kept; and the
-    cell where execution stopped as an index of the cells kept (a canary's original)."""
+    nb: NotebookNode, outcome: ExecutionResult, canaries: Mapping[int, int]
+) -> NotebookNode:
+    """``nb`` without its canary cells, in place; ``outcome``'s per-cell lists and the
+    cell where execution stopped follow (a stop in a canary is put at its original)."""
     keep = [i for i in range(len(nb.cells)) if i not in canaries]
-    if stopped_cell is not None:
-        stopped_cell = canaries.get(stopped_cell, stopped_cell)
-        stopped_cell = sum(1 for i in keep if i < stopped_cell)
+    if outcome.stopped_cell is not None:
+        stopped = canaries.get(outcome.stopped_cell, outcome.stopped_cell)
+        outcome.stopped_cell = sum(1 for i in keep if i < stopped)
     nb.cells = [nb.cells[i] for i in keep]
-    return nb, [replies[i] if i < len(replies) else None for i in keep], stopped_cell
+    for name in ("replies", "cell_seconds"):
+        values = getattr(outcome, name)
+        setattr(outcome, name, [values[i] if i < len(values) else None for i in keep])
+    return nb
+
+
+def timings_path(workspace: Path, lesson_id: str) -> Path:
+    """Where ``course release`` keeps the seconds each test cell of the instructor's copy
+    took, and ``course grade`` reads them."""
+    return workspace / "timings" / f"{lesson_id}.json"
+
+
+def record_test_timings(
+    workspace: Path, lesson_id: str, nb: NotebookNode, seconds: Sequence[float | None]
+) -> None:
+    """Keep ``{grade_id: seconds}`` of the test cells of an executed instructor copy."""
+    timings = {
+        str(cell.metadata["nbgrader"]["grade_id"]): round(took, 3)
+        for cell, took in zip(nb.cells, seconds, strict=False)
+        if is_test_cell(cell) and took is not None
+    }
+    path = timings_path(workspace, lesson_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(timings, indent=1, sort_keys=True), encoding="utf-8")
+
+
+def quick_tests(workspace: Path, lesson_id: str, limit: float) -> set[str]:
+    """The test cells that took at most ``limit`` seconds at release (none if unknown)."""
+    try:
+        timings = json.loads(timings_path(workspace, lesson_id).read_text(encoding="utf-8"))
+        return {str(name) for name, took in timings.items() if float(took) <= limit}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return set()

@@ -218,7 +218,9 @@ FAKE_PASS = [
         "fake-pass",
         WRONG_SQUARE,
         files={"dlcourse/__init__.py": "", "dlcourse/checks.py": _EVADING_CHECKS},
-        flag=FLAGGED,
+        # Neutralised by design (the working folder is not on sys.path and dlcourse.checks
+        # is imported first): it gains nothing, and nothing in its code is a finding.
+        flag=None,
     ),
     Case(
         "shadow-dlcourse-written",  # a cell before set-up writes a dlcourse/ package
@@ -230,7 +232,7 @@ FAKE_PASS = [
             "with open('dlcourse/checks.py', 'wb') as f:\n"
             f"    f.write(base64.b64decode('{_EVADING_B64}'))\n",
         ),
-        flag=FLAGGED,
+        flag=None,  # neutralised by design, as above; writing files is no finding
     ),
 ]
 

@@ -72,37 +72,21 @@ HIDDEN_SNIPPETS = (
     "np.arange(6.0).reshape(2, 3)",
     "np.array([1.0, 4.0])",
 )
-CANARY_SNIPPETS = ("1.7320508075688772", "7919.5")
+CANARY_SNIPPETS = ("(lambda w: (w == w)",)  # the corrupted expectation of a canary
 
 # Known holes, by test and case: documented, strict (once fixed they fail, so the mark goes).
-_SHADOW = (
-    "canary-evading dlcourse.checks shadowed from the kernel's working folder: IPython puts "
-    "the working folder first on sys.path, so `from dlcourse import checks` in the locked "
-    "set-up cell imports the student's {how}; its checks fail only the planted canaries "
-    "(an expectation moved by +7919.5), so the score is 4/4, not tampered, no finding"
-)
-GAINS_HOLES = {
-    "shadow-dlcourse-sidecar": _SHADOW.format(
-        how="dlcourse/ package handed in beside the notebook (copied into the kernel's folder)"
-    ),
-    "shadow-dlcourse-written": _SHADOW.format(
-        how="dlcourse/ package, written (base64) by a cell added before the set-up cell; "
-        "writing a .py file in the working folder is no integrity finding"
-    ),
-}
-FLAG_HOLES = {
-    "symlink-notebook-to-gradebook": (
-        "os.symlink of a link to the gradebook in the working folder is no integrity finding "
-        "(issue 15 asks for such a submission to be flagged; the link itself is harmless now)"
-    ),
-    "symlink-to-canary-files": (
-        "os.symlink of links to canary files in the working folder is no integrity finding "
-        "(issue 15 asks for such a submission to be flagged; the links themselves are harmless)"
-    ),
-}
+# Fixed since this suite was written: a dlcourse package shadowed from the working folder
+# (the folder is off sys.path and dlcourse.checks is imported before student code), links
+# made in the working folder (a finding), and hidden tests carried onto the feedback page
+# by a later visible test (no text of a test that ran after a hidden one is shown).
+GAINS_HOLES: dict[str, str] = {}
+FLAG_HOLES: dict[str, str] = {}
 _LINECACHE = (
-    "IPython caches every cell it runs in linecache (compiler.cache), test cells run with "
-    "store_history=False included: linecache.cache holds the hidden test's source while it runs"
+    "inherent to tests that run in the student's process: IPython caches every cell it runs "
+    "in linecache (compiler.cache), test cells included, so code a hidden test calls can "
+    "read its source while it runs (as it can read the test's frame and constants); what "
+    "it reads cannot leave: feedback shows nothing of a test that ran after a hidden one, "
+    "outputs are never shown, the working folder is discarded, there is no network"
 )
 READABLE_HOLES = {
     "leak-linecache": _LINECACHE,
@@ -110,14 +94,7 @@ READABLE_HOLES = {
     "leak-exception-name-and-html": _LINECACHE,
     "leak-stashed-for-a-visible-test": _LINECACHE,
 }
-FEEDBACK_HOLES = {
-    "leak-stashed-for-a-visible-test": (
-        "what a student's function read while a hidden test ran (linecache: the hidden test's "
-        "source), raised later by a visible test's call as a base85(zlib) exception message, is "
-        "on the feedback page: visible tests show the student's message, and the guard only "
-        "matches hidden-test lines verbatim"
-    ),
-}
+FEEDBACK_HOLES: dict[str, str] = {}
 
 
 # --------------------------------------------------------------------------- the class

@@ -12,7 +12,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from nbgrader.utils import determine_grade
 
-from autograder.sandbox import Limits, execute_notebook
+from autograder.sandbox import ExecutionResult, Limits, execute_notebook
 from autograder.scoring import (
     corrupt_source,
     judge_canaries,
@@ -190,10 +190,11 @@ def test_canaries_sit_after_their_original_and_before_the_students_next_code(see
         assert planted.cells[index].id != planted.cells[original].id
     # The original notebook is untouched, and removing the canaries gives it back.
     assert nb == fixture_notebook()
-    replies = ["ok"] * len(planted.cells)
-    back, kept, _ = remove_canaries(planted, replies, canaries)
+    outcome = ExecutionResult("ok", "", 0.0, 0.0, True, 0, 0, replies=["ok"] * len(planted.cells),
+                              cell_seconds=[1.0] * len(planted.cells))  # fmt: skip
+    back = remove_canaries(planted, outcome, canaries)
     assert [c.source for c in back.cells] == [c.source for c in nb.cells]
-    assert len(kept) == len(nb.cells)
+    assert len(outcome.replies) == len(outcome.cell_seconds) == len(nb.cells)
 
 
 def test_remove_canaries_maps_the_stopped_cell():
@@ -201,8 +202,9 @@ def test_remove_canaries_maps_the_stopped_cell():
     planted, canaries = plant_canaries(nb, random.Random(0))
     ((at, original),) = canaries.items()
     assert planted.cells[original].source == nb.cells[1].source
-    _, _, stopped = remove_canaries(planted, [None] * 3, canaries, stopped_cell=at)
-    assert stopped == 1  # stopped in the canary: reported at its original
+    outcome = ExecutionResult("memory", "", 0.0, 0.0, True, 0, 0, stopped_cell=at)
+    remove_canaries(planted, outcome, canaries)
+    assert outcome.stopped_cell == 1  # stopped in the canary: reported at its original
 
 
 # --------------------------------------------------------------------------- in a kernel
@@ -258,3 +260,29 @@ def test_a_kernel_that_lies_about_tests_is_caught(tmp_path, attack):
     nb.cells.insert(index + 1, new_code_cell(attack))
     verdict = run_with_all_canaries(nb, tmp_path)
     assert verdict.tampered, verdict
+
+
+def test_a_quick_test_may_have_its_canary_before_it_and_a_slow_one_never():
+    nb = fixture_notebook()
+    quick = {"row_means_values"}
+    before = set()
+    for seed in range(40):
+        planted, canaries = plant_canaries(nb, random.Random(seed), quick=quick)
+        for index, original in canaries.items():
+            grade_id = planted.cells[original].metadata["nbgrader"]["grade_id"]
+            if index < original:
+                before.add(grade_id)
+    assert before == quick
+
+
+def test_release_timings_mark_the_quick_tests(tmp_path):
+    from autograder.scoring import quick_tests, record_test_timings
+
+    nb = fixture_notebook()
+    seconds = [0.1] * len(nb.cells)
+    seconds[
+        [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells].index("row_means_values")
+    ] = 30.0
+    record_test_timings(tmp_path, "00_fixture", nb, seconds)
+    assert quick_tests(tmp_path, "00_fixture", 2.0) == {"square_values", "row_means_shape"}
+    assert quick_tests(tmp_path, "unknown", 2.0) == set()

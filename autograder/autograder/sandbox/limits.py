@@ -87,6 +87,8 @@ class ExecutionResult:
     """What stopped it, finer than ``status``: a status value, or "unresponsive" (a cell
     ignored the interrupt after its time limit) or "failed" (nbclient broke), both
     reported as "kernel_died"; "" when it ran to the end."""
+    cell_seconds: list[float | None] = field(default_factory=list)
+    """Per cell index: how long the cell ran, or None when it did not."""
     replies: list[str | None] = field(default_factory=list)
     """Per cell index: the kernel's execute-reply status ("ok", "error", "aborted"), or
     None when the cell did not run or got no reply. The kernel's word: trusted code uses

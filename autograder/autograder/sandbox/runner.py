@@ -384,11 +384,12 @@ class _Run:
                 cell.outputs.insert(0, error_output(_STOPPED_ENAME[cause], stopped))
 
     def _canary_affordable(self, original: int, remaining: float) -> bool:
-        """Whether to run a canary copy of cell ``original``: only if the original ran,
-        was quick, and the notebook's time allows it twice over (a canary must never
-        cost a student the time for their own cells)."""
-        seconds = self.cell_seconds.get(original)
-        return seconds is not None and seconds <= CANARY_MAX_S and remaining > 2 * seconds + 1
+        """Whether to run a canary copy of cell ``original``: if the original ran, only
+        if it was quick; if it has not run yet (whoever planted the canary there knew it
+        to be quick), on the limit's word. Either way the notebook's time must allow it
+        twice over: a canary must never cost a student the time for their own cells."""
+        seconds = self.cell_seconds.get(original, CANARY_MAX_S)
+        return seconds <= CANARY_MAX_S and remaining > 2 * seconds + 1
 
     def _stop(self, index: int, cause: str) -> str:
         """Record why execution stopped in cell ``index``; return that sentence."""
@@ -435,6 +436,7 @@ class _Run:
             cells_total=len(self.code_cells),
             stopped_cell=self.stopped_cell,
             cause=self.cause,
+            cell_seconds=[self.cell_seconds.get(i) for i in range(len(self.nb.cells))],
             replies=self.replies,
         )
 
