@@ -3,20 +3,29 @@
 nbgrader does the grading: its autograde sanitises a submission (clears outputs, puts
 the instructor's test cells, hidden tests included, back in place), executes it, scores
 each test cell from its outputs and writes the gradebook. The one step replaced is
-execution: ``SandboxedExecute`` runs the kernel through ``autograder.sandbox`` (bubblewrap,
-no network, no view of the course; per-cell and whole-notebook time limits, a memory cap,
-an output cap) instead of nbgrader's plain ``Execute``. The nbgrader process itself is
-trusted and keeps the gradebook; only the kernel runs the student's code.
+execution: ``SandboxedExecute`` plants canary tests (``autograder.scoring``), runs the
+kernel through ``autograder.sandbox`` (bubblewrap, cgroups, time, memory and output
+limits) on a copy of the submission's plain files, never in nbgrader's output folder, then
+settles the test cells' outputs so that nbgrader's scoring only gives credit for a clean
+pass, and removes the canaries. The nbgrader process itself is trusted and keeps the
+gradebook; only the kernel runs the student's code, and nothing it leaves is read back.
 
-Each submission is graded by its own worker process (``python -m autograder.grade``), so
-a submission that breaks anything breaks only its own worker; the coordinator records a
-reason and goes on. The coordinator prepares the gradebook (lessons and students exist)
-before fanning out, and never runs the same submission twice at once: nbgrader's
-check-then-insert on students and submissions races otherwise.
+Before nbgrader sees a submission, the worker stages a copy of it (plain files only, the
+notebook repaired where a student copied a cell, refused when it is too big to parse) and
+scans its cells for tampering (``autograder.integrity``).
+
+Each submission is graded by its own worker process (``python -m autograder.grade``,
+address space capped), so a submission that breaks anything breaks only its own worker;
+the coordinator records a reason and goes on. The coordinator prepares the gradebook
+(lessons and students exist) before fanning out, and never runs the same submission twice
+at once: nbgrader's check-then-insert on students and submissions races otherwise.
 
 Per submission it writes ``<workspace>/results/<lesson>/<student>.json``: status, score,
-reason, time, memory, whether it was sandboxed, and integrity findings. A submission
-with findings is marked for manual review in the gradebook (``needs_manual_grade``).
+reason, where and why execution stopped, time, memory, whether it was sandboxed,
+integrity findings, the canaries' verdict and, when a canary passed (*tampered*) or the
+scan found anything, why the autograded score is *withheld*: it counts 0 in the export
+until ``course review`` accepts it (``autograder.review``). Such submissions are also
+marked for manual review in the gradebook (``needs_manual_grade``).
 """
 
 from __future__ import annotations
