@@ -306,7 +306,10 @@ def read_submission(path: Path) -> tuple[nbformat.NotebookNode | None, str]:
         if size > MAX_NOTEBOOK_BYTES:
             return None, f"the notebook is {size / 2**20:.0f} MB, over the grader's limit"
         text = path.read_text(encoding="utf-8")
-        raw = json.loads(text)  # counted before nbformat's validation, which costs more
+        try:
+            raw = json.loads(text)  # counted before nbformat's validation, which costs more
+        except ValueError:
+            return None, "not a readable notebook (not valid JSON)"
         cells = raw.get("cells") if isinstance(raw, dict) else None
         if not isinstance(cells, list):
             return None, "not a readable notebook (it has no list of cells)"
@@ -314,7 +317,7 @@ def read_submission(path: Path) -> tuple[nbformat.NotebookNode | None, str]:
             return None, f"the notebook has {len(cells)} cells, over the limit of {MAX_CELLS}"
         del raw, cells
         notebook = nbformat.reads(text, as_version=4)
-    except Exception as error:  # invalid JSON, wrong schema, bad encoding
+    except Exception as error:  # wrong schema, bad encoding
         return None, f"not a readable notebook ({type(error).__name__})"
     return notebook, ""
 

@@ -105,7 +105,7 @@ def test_exact_rows(graded, tmp_path):
     assert all(row[8] == "withheld" and row[10].startswith("awaits review") for row in hooks)
     invalid = of("invalid-json")
     assert {row[8] for row in invalid} == {"invalid"}
-    assert invalid[0][10] == "not a readable notebook (NotJSONError); graded as blank"
+    assert invalid[0][10] == "not a readable notebook (not valid JSON); graded as blank"
 
 
 @slow
