@@ -282,11 +282,12 @@ def cmd_grade(course, args) -> int:
     print(f"{'student':16} {'lesson':22} {'score':>11}  status")
     for r in results:
         note = r.reason
+        score = f"{r.score:5g} / {r.max_score:<4g}"
         if r.flagged:
             rules = sorted({finding["rule"] for finding in r.findings})
             what = "TAMPERED" if r.tampered else f"FLAGGED ({', '.join(rules)})"
-            note = f"{what}: score withheld until `course review` {note}".strip()
-        score = f"{r.score:5g} / {r.max_score:<4g}"
+            note = f"{what}: the tests gave {r.score:g}, withheld until `course review` {note}"
+            score = f"{0:5g} / {r.max_score:<4g}"  # what counts until then
         print(f"{r.student:16} {r.lesson:22} {score} {r.status} {note}".rstrip())
     attention = [r for r in results if r.status not in ("graded", "missing") or r.flagged]
     print(

@@ -105,7 +105,11 @@ def run_demo(
         surprises += not ok
         rules = sorted({finding["rule"] for finding in result.findings})
         note = result.reason or (f"flagged: {', '.join(rules)}" if rules else "")
+        if result.tampered:
+            note = f"TAMPERED (a canary test passed) {note}".strip()
         score = f"{result.score:g} / {result.max_score:g}"
+        if result.withheld:
+            score, note = f"0 / {result.max_score:g}", f"{note}; {result.score:g} withheld"
         print(f"{result.student:18} {result.lesson:20} {score:>11}  "
               f"{'as expected' if ok else 'UNEXPECTED'}  {note}".rstrip())  # fmt: skip
     print(f"\nreport: {page}")
@@ -126,6 +130,8 @@ def _as_expected(result, want: Expected, course: Course) -> bool:
         and full == want.full_marks
         and set(want.flagged_rules) <= rules
         and (want.execution is None or result.execution == want.execution)
+        and result.tampered == want.tampered
+        and bool(result.withheld) == want.withheld
     )
 
 

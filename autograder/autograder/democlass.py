@@ -29,6 +29,12 @@ class Expected:
     flagged_rules: tuple[str, ...] = ()  # integrity rules that must be reported
     execution: str | None = None  # the sandbox status, when it matters
     status: str = "graded"
+    tampered: bool = False  # a canary test must pass: the kernel lies about tests
+
+    @property
+    def withheld(self) -> bool:
+        """Whether the autograded score must be withheld until `course review`."""
+        return self.tampered or bool(self.flagged_rules)
 
 
 # The attacks, each put in front of the first solution's code.
@@ -50,6 +56,12 @@ ATTACKS: dict[str, str] = {
     "hooks_tests": (
         "get_ipython().events.register('pre_run_cell', lambda info: print(info.raw_cell))"
     ),
+    # Every check passes whatever it is given: the canary tests pass too.
+    "fakes_checks": (
+        "import dlcourse.checks as _checks\n"
+        "for _name in ('check_close', 'check_shape'):\n"
+        "    setattr(_checks, _name, lambda *args, **kwargs: None)"
+    ),
 }
 
 EXPECTED: dict[str, Expected] = {
@@ -68,6 +80,7 @@ EXPECTED: dict[str, Expected] = {
     "hooks_tests": Expected(full_marks=True, flagged_rules=("hooks-ipython",)),
     "deletes_tests": Expected(full_marks=False, flagged_rules=("deleted-test-cell",)),
     "invalid_json": Expected(full_marks=False, status="invalid"),
+    "fakes_checks": Expected(full_marks=True, flagged_rules=("dynamic-lookup",), tampered=True),
 }  # fmt: skip
 
 

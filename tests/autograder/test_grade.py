@@ -32,6 +32,8 @@ def test_every_demo_submission_is_graded_with_a_reason(graded):
             assert result.reason, f"{student}: no reason recorded"
         rules = {finding["rule"] for finding in result.findings}
         assert set(want.flagged_rules) <= rules, (student, rules)
+        assert result.tampered == want.tampered, (student, result.canaries)
+        assert bool(result.withheld) == want.withheld, (student, result.withheld)
 
 
 def test_exact_grades(graded):
@@ -47,6 +49,10 @@ def test_exact_grades(graded):
     assert scores["opens-socket"] == 2 and scores["reads-source"] == 2
     # Patching NumPy does not turn a wrong answer into a right one.
     assert scores["cheater"] == 2
+    # Faked checks: the tests' word cannot be trusted, so the score is withheld.
+    assert scores["fakes-checks"] == 4 and results["fakes-checks"].tampered
+    assert results["fakes-checks"].canaries["passed"]
+    assert all(r.withheld for r in results.values() if r.findings or r.tampered)
     for stopped in ("memory-bomb", "kernel-exit", "huge-output", "invalid-json"):
         assert scores[stopped] == 0, stopped
 
