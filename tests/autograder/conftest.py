@@ -12,13 +12,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from support import tight_example_course
 
 from autograder.config import load_course
 from autograder.democlass import make_demo_class
 from autograder.grade import grade_all
 from autograder.release import release_lessons
-
-FIXTURE = Path(__file__).resolve().parents[2] / "course" / "example"
 
 
 def write_cheater(perfect: Path, target: Path) -> None:
@@ -45,15 +44,7 @@ def graded():
     so the reads-source attack fails only if grading hides the course's own folders.
     """
     base = Path(tempfile.mkdtemp(prefix="course-grade-test-", dir="/var/tmp"))
-    root = base / "course-root"
-    shutil.copytree(FIXTURE, root)
-    config = root / "course" / "course.toml"
-    text = config.read_text()
-    for old, new in [("cell_timeout = 20", "cell_timeout = 4"),
-                     ("notebook_timeout = 60", "notebook_timeout = 30"),
-                     ("memory_mb = 1024", "memory_mb = 600")]:  # fmt: skip
-        text = text.replace(old, new)
-    config.write_text(text)
+    config = tight_example_course(base)
     course = load_course(config)
     assert all(r.ok for r in release_lessons(course, course.lessons, run=False))
     (lesson,) = course.lessons

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from support import markup
 
 from autograder import cli
 from autograder.config import load_course
@@ -410,26 +411,6 @@ _TEMPLATE_TAGS = {"html", "head", "meta", "title", "style", "body", "main", "h1"
                   "th", "td", "code"}  # fmt: skip
 
 
-def _markup(page: str) -> tuple[set[str], list[str], list[str]]:
-    """Tags, event-handler attributes and Content-Security-Policy <meta>s, as parsed."""
-    from html.parser import HTMLParser
-
-    tags: set[str] = set()
-    handlers: list[str] = []
-    policies: list[str] = []
-
-    class Parser(HTMLParser):
-        def handle_starttag(self, tag, attrs):
-            tags.add(tag)
-            handlers.extend(f"{tag} {name}" for name, _ in attrs if name.startswith("on"))
-            attributes = dict(attrs)
-            if tag == "meta" and attributes.get("http-equiv") == "Content-Security-Policy":
-                policies.append(attributes.get("content", ""))
-
-    Parser().feed(page)
-    return tags, handlers, policies
-
-
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_student_text_on_the_feedback_page_is_inert(payload):
     """Messages, comments, notes, names: each shown as text, and the page's policy lets no
@@ -441,7 +422,7 @@ def test_student_text_on_the_feedback_page_is_inert(payload):
                 missing=False, score="0", max_score="5", pending=payload, status=payload,
                 notes=[payload], rows=[row], comments=[dataclasses.replace(row)])  # fmt: skip
     text = render_page(page, HiddenTests([]))
-    tags, handlers, policies = _markup(text)
+    tags, handlers, policies = markup(text)
     assert tags <= _TEMPLATE_TAGS, tags - _TEMPLATE_TAGS
     assert handlers == []
     assert payload not in text and str(markupsafe.escape(payload)) in text  # shown, as text

@@ -46,6 +46,7 @@ from hostile_cases import (
     Case,
     write_case,
 )
+from support import tight_example_course
 
 from autograder.config import load_course
 from autograder.democlass import make_demo_class
@@ -55,7 +56,6 @@ from autograder.grade import grade_all
 from autograder.release import release_lessons
 from autograder.sandbox import bubblewrap_available
 
-FIXTURE = Path(__file__).resolve().parents[2] / "course" / "example"
 AUTOGRADED_POINTS = 4.0
 
 pytestmark = [
@@ -202,16 +202,8 @@ def hostile():
     token = secrets.token_hex(6)
     short = "hst" + token[:8]
     base = Path(tempfile.mkdtemp(prefix="course-hostile-", dir="/var/tmp"))
-    root = base / "course-root"
-    shutil.copytree(FIXTURE, root)
-    config = root / "course" / "course.toml"
-    text = config.read_text()
-    for old, new in [("cell_timeout = 20", "cell_timeout = 4"),
-                     ("notebook_timeout = 60", "notebook_timeout = 30"),
-                     ("memory_mb = 1024", "memory_mb = 600")]:  # fmt: skip
-        assert old in text, old
-        text = text.replace(old, new)
-    config.write_text(text)
+    config = tight_example_course(base)
+    root = config.parents[1]
     course = load_course(config)
     assert all(r.ok for r in release_lessons(course, course.lessons, run=False))
     (lesson,) = course.lessons

@@ -22,6 +22,7 @@ import nbformat
 import pytest
 from markupsafe import escape
 from PIL import Image
+from support import markup
 
 from autograder.config import parse_course
 from autograder.report import render_report, report_data, write_report
@@ -401,25 +402,6 @@ PAYLOADS = [
 TEMPLATE_TAGS = {"html", "head", "meta", "title", "style", "body", "main", "h1", "h2", "p",
                  "b", "code", "div", "span", "table", "thead", "tbody", "tr", "th", "td",
                  "figure", "img", "figcaption", "footer", "br"}  # fmt: skip
-
-
-def markup(page: str) -> tuple[set[str], list[str], list[str]]:
-    """The page as a browser parses it: its tags, its event-handler attributes, and the
-    policies of its Content-Security-Policy <meta>s."""
-    tags: set[str] = set()
-    handlers: list[str] = []
-    policies: list[str] = []
-
-    class Parser(HTMLParser):
-        def handle_starttag(self, tag, attrs):
-            tags.add(tag)
-            handlers.extend(f"{tag} {name}" for name, _ in attrs if name.startswith("on"))
-            attributes = dict(attrs)
-            if tag == "meta" and attributes.get("http-equiv") == "Content-Security-Policy":
-                policies.append(attributes.get("content", ""))
-
-    Parser().feed(page)
-    return tags, handlers, policies
 
 
 def test_text_from_students_is_inert_and_the_page_runs_no_script(tmp_path):
