@@ -754,3 +754,21 @@ def test_bubblewrap_is_unavailable_without_bwrap(monkeypatch):
         assert bubblewrap_available() is False
     finally:
         bubblewrap_available.cache_clear()
+
+
+@needs_bwrap
+def test_a_folder_bound_back_from_under_tmp_is_visible(tmp_path):
+    """A virtual environment in a checkout under /tmp (CI clones there) must reach the
+    kernel although the sandbox's /tmp is a private tmpfs."""
+    import shutil
+    import tempfile
+
+    outside = Path(tempfile.mkdtemp(prefix="ro-bind-", dir="/tmp"))
+    try:
+        (outside / "marker.txt").write_text("here")
+        code = f"print(open({str(outside / 'marker.txt')!r}).read())"
+        executed, result = run(notebook(code), tmp_path / "work", ro_binds=[outside])
+        assert result.status == "ok", result
+        assert executed.cells[0].outputs[0].text == "here\n"
+    finally:
+        shutil.rmtree(outside)

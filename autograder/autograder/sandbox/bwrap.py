@@ -211,7 +211,11 @@ def bwrap_command(
 
     args += ["--dev", "/dev", "--proc", "/proc"]
     memory = str(limits.memory_mb * 2**20)  # a tmpfs holds memory: no more than the budget
+    private = [Path("/tmp"), Path("/dev/shm")]
     args += ["--size", memory, "--tmpfs", "/tmp", "--size", memory, "--tmpfs", "/dev/shm"]
+    for folder in binds:  # a virtual environment under /tmp (a CI checkout) comes back
+        if any(folder == top or top in folder.parents for top in private):
+            args += ["--ro-bind", str(folder), str(folder)]
     args += ["--dir", home]
     args += ["--ro-bind", str(runtime), str(runtime), "--bind", str(sockets), str(sockets)]
 
