@@ -236,6 +236,16 @@ def is_task(cell: Any) -> bool:
     return bool(utils.is_task(_node(cell)))
 
 
+def is_test(cell: Any) -> bool:
+    """An autograded test cell: graded code that is not the student's answer (nbgrader
+    scores it from its outputs; autograde puts the instructor's version in place)."""
+    return _cell_type(cell) == "code" and is_grade(cell) and not is_solution(cell)
+
+
+def _cell_type(cell: Any) -> str | None:
+    return cell.get("cell_type") if isinstance(cell, dict) else getattr(cell, "cell_type", None)
+
+
 def grade_id(cell: Any) -> str | None:
     """The cell's nbgrader grade_id, or None."""
     value = nbgrader_metadata(cell).get("grade_id")

@@ -32,6 +32,7 @@ from pathlib import Path
 import jinja2
 import nbformat
 
+from autograder import cells
 from autograder.cells import HIDDEN_TESTS, region_lines, source_text
 from autograder.config import Course, Lesson
 from autograder.export import (
@@ -189,14 +190,11 @@ def test_infos(course: Course, lesson: Lesson) -> dict[str, TestInfo]:
     folder = course.source / lesson.id
     for path in sorted(folder.glob("*.ipynb")) if folder.is_dir() else []:
         for cell in nbformat.read(path, as_version=4).cells:
-            meta = cell.metadata.get("nbgrader", {})
-            if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
-                continue
-            infos[meta.get("grade_id", "")] = TestInfo(
-                description=_docstring_line(cell.source),
-                hidden=bool(hidden_test_lines(nbformat.v4.new_notebook(cells=[cell])))
-                or HIDDEN_BEGIN.removeprefix("### ") in cell.source,
-            )
+            if cells.is_test(cell):
+                infos[cells.grade_id(cell) or ""] = TestInfo(
+                    description=_docstring_line(cell.source),
+                    hidden=cells.has_region(cell.source, cells.HIDDEN_TESTS),
+                )
     return infos
 
 
@@ -403,7 +401,7 @@ def build_page(
     page.status_state = "bad" if stopped else "ok"
     page.notes = _cell_notes(notebook)
 
-    cells = _cells_by_grade_id(notebook)
+    by_id = _cells_by_grade_id(notebook)
     infos = test_infos(course, lesson)
     exposed = _after_hidden_tests(notebook, infos)
     pending = 0.0
@@ -422,9 +420,9 @@ def build_page(
                     GRADED_BY_HAND,
                 )
         else:
-            cell = cells.get(grade.name)
+            cell = by_id.get(grade.name)
             message = _test_message(
-                grade, cell, grade.name in cells, infos.get(grade.name), grade.name in exposed
+                grade, cell, grade.name in by_id, infos.get(grade.name), grade.name in exposed
             )
             if message == PENDING:
                 pending += grade.max_score
@@ -459,14 +457,12 @@ def _after_hidden_tests(
     run: list[str] = []  # the current run of test cells
     seen = False
     for cell in notebook.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        is_test = cell.cell_type == "code" and meta.get("grade") and not meta.get("solution")
-        if cell.cell_type == "code" and not is_test:
+        if cell.cell_type == "code" and not cells.is_test(cell):
             run = []
             continue
-        if not is_test:
+        if not cells.is_test(cell):
             continue
-        grade_id = str(meta.get("grade_id", ""))
+        grade_id = cells.grade_id(cell) or ""
         run.append(grade_id)
         info = infos.get(grade_id)
         if seen or info is None or info.hidden:

@@ -32,14 +32,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import fnmatch
 import hashlib
 import json
 import os
 import shutil
-import stat
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
@@ -52,6 +49,7 @@ from traitlets import Dict, List, Unicode
 
 from autograder.config import Course, Lesson, load_course, nbgrader_api, nbgrader_config
 from autograder.sandbox import Limits, execute_notebook
+from autograder.sandbox.bwrap import Staged
 from autograder.sandbox.runner import CANARY_MAX_S
 from autograder.scoring import (
     judge_canaries,
@@ -111,18 +109,17 @@ class SandboxedExecute(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         # nbgrader's output folder holds the sanitised notebook, hidden tests included, and
-        # is where nbgrader writes afterwards: the kernel gets neither. It starts from a
-        # copy of the folder's other regular files (the student's and the lesson's).
+        # is where nbgrader writes afterwards: the kernel gets neither, only a copy of the
+        # folder's other regular files (the student's and the lesson's).
         output_folder = Path(resources.get("metadata", {}).get("path") or ".")
         limits = Limits(**self.limits)
         mode = {"auto": None, "on": True, "off": False}[self.sandbox]
         mask = [Path(folder) for folder in self.mask]
         planted, canaries = plant_canaries(nb, quick=self.quick_tests)
-        with tempfile.TemporaryDirectory(prefix="autograder-files-") as files:
-            copy_plain_files(output_folder, Path(files), skip=("*.ipynb",))
-            executed, outcome = execute_notebook(
-                planted, Path(files), limits, sandbox=mode, mask=mask, canaries=canaries
-            )
+        executed, outcome = execute_notebook(
+            planted, output_folder, limits, sandbox=mode, mask=mask, canaries=canaries,
+            exclude=("*.ipynb",),
+        )  # fmt: skip
         verdict = judge_canaries(executed, outcome.replies, canaries)
         executed = remove_canaries(executed, outcome, canaries)
         settle_test_cells(executed, outcome.replies)
@@ -130,38 +127,6 @@ class SandboxedExecute(NbGraderPreprocessor):
             record = {**asdict(outcome), "canaries": asdict(verdict)}
             Path(self.result_path).write_text(json.dumps(record))
         return executed, resources
-
-
-def copy_plain_files(source: Path, target: Path, skip: tuple[str, ...] = ()) -> int:
-    """Copy the regular files under ``source`` into ``target``; return how many.
-
-    Nothing else is followed or copied: no symbolic links (to files or folders), devices,
-    fifos or sockets, and no file whose name matches a pattern of ``skip``.
-    """
-    copied = 0
-    for folder, dirnames, filenames in os.walk(source, followlinks=False):
-        here = Path(folder)
-        rel = here.relative_to(source)
-        for name in list(dirnames):
-            if (here / name).is_symlink():
-                dirnames.remove(name)
-        for name in filenames:
-            path = here / name
-            if any(fnmatch.fnmatch(name, pattern) for pattern in skip):
-                continue
-            try:
-                status = path.lstat()
-            except OSError:
-                continue
-            if not stat.S_ISREG(status.st_mode):
-                continue
-            (target / rel).mkdir(parents=True, exist_ok=True)
-            with contextlib.suppress(OSError):
-                fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-                with os.fdopen(fd, "rb") as src, open(target / rel / name, "xb") as dst:
-                    shutil.copyfileobj(src, dst)
-                copied += 1
-    return copied
 
 
 def _autograde_config(course: Course, lesson: Lesson, sandbox: str, execution_json: Path):
@@ -238,7 +203,11 @@ def grade_submission(
     target = staged / student / lesson.id
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
-    copy_plain_files(submitted, target, skip=(f"{lesson.id}.ipynb",))
+    files = Staged.workdir(submitted, exclude=(f"{lesson.id}.ipynb",))  # plain files only
+    try:
+        files.copy_to(target)
+    finally:
+        files.close()
     config.CourseDirectory.submitted_directory = str(staged)
 
     notebook, problem = read_submission(notebook_path)

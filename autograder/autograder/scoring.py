@@ -38,9 +38,9 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
+from autograder import cells
 from autograder.sandbox.client import error_output
 from autograder.sandbox.limits import ExecutionResult
-from autograder.sandbox.runner import is_test_cell
 
 CANARIES_PER_NOTEBOOK = 3
 """How many canaries to plant at most (fewer when the lesson has fewer candidates)."""
@@ -96,7 +96,7 @@ def settle_test_cells(nb: NotebookNode, replies: Sequence[str | None]) -> None:
     """Make the outputs of every test cell say what trusted code concluded, in place:
     no ``execute_result``, and an error output first when the test did not pass."""
     for index, cell in enumerate(nb.cells):
-        if not is_test_cell(cell):
+        if not cells.is_test(cell):
             continue
         cell.outputs = [out for out in cell.outputs if out.output_type != "execute_result"]
         reply = replies[index] if index < len(replies) else None
@@ -197,41 +197,41 @@ def plant_canaries(
     original cost before paying for its copy.
     """
     rng = rng or random.SystemRandom()
-    cells = nb.cells
+    originals = nb.cells
     candidates = []
-    for index, cell in enumerate(cells):
-        if is_test_cell(cell) and (corrupted := corrupt_source(cell.source, rng)) is not None:
+    for index, cell in enumerate(originals):
+        if cells.is_test(cell) and (corrupted := corrupt_source(cell.source, rng)) is not None:
             candidates.append((index, corrupted))
     inserts: dict[int, list[tuple[int, str]]] = {}  # before old index -> (original, source)
     for original, corrupted in rng.sample(candidates, min(count, len(candidates))):
         first, last = original + 1, original + 1
-        if cells[original].metadata.get("nbgrader", {}).get("grade_id") in quick:
+        if originals[original].metadata.get("nbgrader", {}).get("grade_id") in quick:
             first = original
-            while first > 0 and not _ends_run(cells[first - 1]):
+            while first > 0 and not _ends_run(originals[first - 1]):
                 first -= 1
-        while last < len(cells) and not _ends_run(cells[last]):
+        while last < len(originals) and not _ends_run(originals[last]):
             last += 1
         inserts.setdefault(rng.randint(first, last), []).append((original, corrupted))
     planted = nbformat.from_dict(copy.deepcopy(dict(nb)))
     planted.cells = []
     new_index: dict[int, int] = {}
     copies: dict[int, int] = {}  # canary's new index -> original's old index
-    for index in range(len(cells) + 1):
+    for index in range(len(originals) + 1):
         for original, corrupted in inserts.get(index, []):
-            canary = nbformat.from_dict(copy.deepcopy(dict(cells[original])))
+            canary = nbformat.from_dict(copy.deepcopy(dict(originals[original])))
             canary.source, canary.outputs = corrupted, []
             canary["id"] = uuid.uuid4().hex[:8]  # unique, and like any other id
             copies[len(planted.cells)] = original
             planted.cells.append(canary)
-        if index < len(cells):
+        if index < len(originals):
             new_index[index] = len(planted.cells)
-            planted.cells.append(nbformat.from_dict(copy.deepcopy(dict(cells[index]))))
+            planted.cells.append(nbformat.from_dict(copy.deepcopy(dict(originals[index]))))
     return planted, {at: new_index[original] for at, original in copies.items()}
 
 
 def _ends_run(cell: NotebookNode) -> bool:
     """A code cell that is not a test: the student's state may change there."""
-    return cell.cell_type == "code" and not is_test_cell(cell)
+    return cell.cell_type == "code" and not cells.is_test(cell)
 
 
 def judge_canaries(
@@ -279,7 +279,7 @@ def record_test_timings(
     timings = {
         str(cell.metadata["nbgrader"]["grade_id"]): round(took, 3)
         for cell, took in zip(nb.cells, seconds, strict=False)
-        if is_test_cell(cell) and took is not None
+        if cells.is_test(cell) and took is not None
     }
     path = timings_path(workspace, lesson_id)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -17,6 +17,7 @@ folder is never bound; what the kernel writes is discarded with the sandbox.
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import importlib.util
 import os
 import shutil
@@ -79,12 +80,15 @@ class Staged:
         self.folders: list[str] = []  # relative, parents first
         self.files: list[tuple[str, int, int]] = []  # relative path, mode, descriptor
         self.data: list[tuple[str, int]] = []  # absolute path in the sandbox, descriptor
+        self.exclude: tuple[str, ...] = ()  # file name patterns left out
 
     @classmethod
-    def workdir(cls, folder: Path) -> Staged:
+    def workdir(cls, folder: Path, exclude: Sequence[str] = ()) -> Staged:
         """The regular files and folders below ``folder``, opened without following any
-        link; anything else (links, devices, fifos, sockets) is left out."""
+        link; anything else (links, devices, fifos, sockets) is left out, and so are
+        files whose name matches a pattern of ``exclude`` (``fnmatch``, e.g. "*.ipynb")."""
         staged = cls()
+        staged.exclude = tuple(exclude)
         try:
             top = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
             try:
@@ -111,6 +115,8 @@ class Staged:
                 finally:
                     os.close(child)
             elif entry.is_file(follow_symlinks=False):
+                if any(fnmatch.fnmatch(entry.name, pattern) for pattern in self.exclude):
+                    continue
                 try:
                     fd = os.open(entry.name, flags, dir_fd=folder_fd)
                 except OSError:

@@ -44,6 +44,7 @@ from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 
+from autograder import cells
 from autograder.sandbox.bwrap import Staged, bubblewrap_available, bwrap_command
 from autograder.sandbox.cgroups import Cgroups
 from autograder.sandbox.client import (
@@ -52,7 +53,7 @@ from autograder.sandbox.client import (
     GradingClient,
     error_output,
 )
-from autograder.sandbox.limits import ExecutionResult, Limits
+from autograder.sandbox.limits import ExecutionResult, Limits, Status
 from autograder.sandbox.watchdog import ConsoleTail, KernelProcesses
 
 log = logging.getLogger("autograder.sandbox")
@@ -92,6 +93,7 @@ def execute_notebook(
     mask: Sequence[Path] = (REPOSITORY_ROOT,),
     ro_binds: Sequence[Path] = (),
     canaries: Mapping[int, int] | None = None,
+    exclude: Sequence[str] = (),
 ) -> tuple[NotebookNode, ExecutionResult]:
     """Run ``notebook`` to the end in ``workdir`` under ``limits``; return it executed.
 
@@ -111,9 +113,10 @@ def execute_notebook(
             /lib, parts of /etc, the Python installation, the virtual environment, the
             editable ``dlcourse`` package and ``ro_binds``; nothing else of the host).
         ro_binds: further folders bound read-only, e.g. a data cache.
-        canaries: cell index -> index of the test cell it copies (``autograder.canary``).
-            A canary runs only if its original ran within ``CANARY_MAX_S``; otherwise it
-            is skipped and its reply stays None.
+        canaries: cell index -> index of the test cell it copies (``autograder.scoring``).
+            A canary runs only if its original took at most ``CANARY_MAX_S`` (or has not
+            run yet) and the notebook's time allows; otherwise its reply stays None.
+        exclude: names of files in ``workdir`` not to copy (``fnmatch`` patterns).
 
     Returns:
         The executed copy of the notebook (every code cell that did not run has an error
@@ -151,7 +154,9 @@ def execute_notebook(
         )
         return nbformat.v4.new_notebook(), result
 
-    run = _Run(nb, workdir, limits, sandboxed, env or {}, kernel_name, mask, ro_binds, canaries)
+    run = _Run(
+        nb, workdir, limits, sandboxed, env or {}, kernel_name, mask, ro_binds, canaries, exclude
+    )
     result = run_sync(run.execute)()
     result.seconds = time.monotonic() - started
     return nb, result
@@ -171,6 +176,7 @@ class _Run:
         mask: Sequence[Path],
         ro_binds: Sequence[Path],
         canaries: Mapping[int, int] | None = None,
+        exclude: Sequence[str] = (),
     ) -> None:
         self.nb = nb
         self.workdir = workdir
@@ -184,6 +190,7 @@ class _Run:
             cell for cell in nb.cells if cell.cell_type == "code" and cell.source.strip()
         ]
         self.canaries = dict(canaries or {})
+        self.exclude = tuple(exclude)  # file name patterns of workdir not copied
         self.cells_run = 0
         self.cell_seconds: dict[int, float] = {}
         self.replies: list[str | None] = [None] * len(nb.cells)
@@ -218,7 +225,7 @@ class _Run:
             )
             # The submission's regular files, opened without following links, for the
             # kernel's own scratch copy: the caller's folder is input, never the cwd.
-            staged = Staged.workdir(self.workdir)
+            staged = Staged.workdir(self.workdir, self.exclude)
             if self.sandboxed:
                 command_prefix = bwrap_command(
                     staged, runtime, sockets, home, self.mask, self.ro_binds, self.limits
@@ -351,7 +358,7 @@ class _Run:
                     cell,
                     index,
                     execution_count=client.code_cells_executed + 1,
-                    store_history=not is_test_cell(cell),
+                    store_history=not cells.is_test(cell),
                 )
                 cause = None
             except DeadKernelError:
@@ -450,13 +457,7 @@ _STOPPED_ENAME = {
     "unresponsive": "CellTimeoutError",  # reported as "kernel_died"
     "failed": "ExecutionFailed",  # reported as "kernel_died"
 }
-_STATUSES = ("ok", "notebook_timeout", "memory", "kernel_died", "output_limit", "invalid")
-
-
-def is_test_cell(cell: NotebookNode) -> bool:
-    """An nbgrader autograded test cell: graded code that is not the student's answer."""
-    meta = cell.metadata.get("nbgrader", {})
-    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
+_STATUSES = tuple(Status)
 
 
 def _cell_name(cell: NotebookNode, index: int) -> str:
