@@ -25,6 +25,25 @@ HOSTILE: list[tuple[str, str, str, int]] = [
     ("path-symlink", "from pathlib import Path\nPath('x').symlink_to('/etc')", "makes-link", 2),
     ("hard-link", "import os as o\no.link('a', 'b')", "makes-link", 2),
     ("fifo", "from os import mkfifo\nmkfifo('00_fixture.ipynb')", "makes-link", 2),
+    # dynamic-lookup through operator and pickle (a fresh red team's variants)
+    (
+        "attrgetter-globals",
+        "import operator\ng = operator.attrgetter('__glo' + 'bals__')(f)",
+        "dynamic-lookup",
+        2,
+    ),
+    (
+        "methodcaller-setattr",
+        "from operator import methodcaller as m\nm('__setattr__', 'check_close', f)(checks)",
+        "dynamic-lookup",
+        2,
+    ),
+    (
+        "pickle-setattr",
+        "import pickle\nsa = pickle.loads(b'cbuiltins\\nsetattr\\n.')",
+        "dynamic-lookup",
+        2,
+    ),
     # sys.path: a module of the student's own in place of the tests' helpers
     ("sys-path", "import sys\nsys.path.insert(0, '.')", "touches-sys-modules", 2),
     # patches-module

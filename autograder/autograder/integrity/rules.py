@@ -255,6 +255,15 @@ USE_RULES: dict[str, str] = {
         ),
         "dynamic-code",
     ),
+    # Attribute access and calls by names in strings, and unpickling (which can call any
+    # function): the same reach as getattr/setattr with computed names.
+    **dict.fromkeys(
+        _words(
+            "operator.attrgetter operator.methodcaller pickle.loads pickle.load "
+            "pickle.Unpickler _pickle.loads copyreg marshal.loads dill"
+        ),
+        "dynamic-lookup",
+    ),
     **dict.fromkeys(
         _words(
             "sys._getframe sys._current_frames inspect.currentframe inspect.stack "
