@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder.sandbox import Limits
+from autograder.workspace import Layout
 
 #: The folder that holds course.toml when no other is given: <repository>/course.
 DEFAULT_COURSE_FILE = Path(__file__).resolve().parents[2] / "course" / "course.toml"
@@ -98,6 +99,12 @@ class Course:
     defaults: Limits
     lessons: tuple[Lesson, ...] = field(default_factory=tuple)
     file: Path | None = None
+    scheduler: str = ""  # [grading] scheduler: a Dask scheduler's address ("" = local)
+
+    @property
+    def layout(self) -> Layout:
+        """Where each thing lives in the workspace (autograder.workspace)."""
+        return Layout(self.workspace)
 
     def lesson(self, lesson_id: str) -> Lesson:
         """The lesson with this id; a clear error that lists the known ones otherwise."""
