@@ -9,6 +9,7 @@ Notebooks are tiny and built here; none imports TensorFlow. Tests that take the
 from __future__ import annotations
 
 import ast
+import dataclasses
 import json
 import os
 import socket
@@ -201,12 +202,13 @@ def test_over_the_notebook_time_limit_every_unexecuted_cell_gets_an_error(tmp_pa
     assert result.seconds < 8
 
 
-def test_a_cell_that_ignores_the_interrupt_stops_the_notebook(tmp_path):
-    limits = Limits(cell_timeout=1, notebook_timeout=30)
+def test_without_restarts_a_cell_that_ignores_the_interrupt_stops_the_notebook(tmp_path):
+    limits = Limits(cell_timeout=1, notebook_timeout=30, max_restarts=0)
     stubborn = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"
     executed, result = run(notebook("x = 1", stubborn, "print(x)"), tmp_path / "work", limits)
 
     assert result.status == "kernel_died", result
+    assert (result.cause, result.unrecovered, result.stopped_cell) == ("unresponsive", "limit", 1)
     assert "ignored the interrupt" in result.reason
     assert_unrun_cells_fail(executed, first_unrun=1)
     assert result.seconds < 15
@@ -222,13 +224,16 @@ for _ in range({mb} // 10):
 time.sleep(10)"""
 
 
-def test_a_memory_bomb_kills_the_kernel(tmp_path, sandbox):
-    limits = Limits(cell_timeout=30, notebook_timeout=60, memory_mb=500)
+def test_without_restarts_a_memory_bomb_kills_the_kernel_and_stops(tmp_path, sandbox):
+    limits = Limits(cell_timeout=30, notebook_timeout=60, memory_mb=500, max_restarts=0)
     nb = notebook("x = 1", HOG.format(mb=1500), "print('after')", "print('end')")
     executed, result = run(nb, tmp_path / "work", limits, sandbox=sandbox)
 
     assert result.status == "memory", result
-    assert result.reason == "the kernel used more than 500 MB and was stopped in cell 2"
+    assert result.reason == (
+        "the kernel used more than 500 MB and was stopped in cell 2; "
+        "it had been restarted 0 times already"
+    )
     assert result.peak_memory_mb >= 500  # a memory cgroup holds it at the cap
     assert enames(code_cells(executed)[1])[0] == "MemoryLimit"
     assert_unrun_cells_fail(executed, first_unrun=1)
@@ -270,7 +275,9 @@ def test_a_memory_bomb_kills_the_kernel(tmp_path, sandbox):
     ],
 )
 def test_memory_of_child_processes_and_in_memory_files_counts(tmp_path, hog):
-    limits = Limits(cell_timeout=30, notebook_timeout=60, memory_mb=500, disk_mb=2048)
+    limits = Limits(
+        cell_timeout=30, notebook_timeout=60, memory_mb=500, disk_mb=2048, max_restarts=0
+    )
     cell = hog.format(code=HOG.format(mb=1500), memfd=MEMFD.format(mb=1000))
     executed, result = run(notebook(cell, "print('after')"), tmp_path / "work", limits)
 
@@ -279,41 +286,50 @@ def test_memory_of_child_processes_and_in_memory_files_counts(tmp_path, hog):
     assert result.seconds < 6
 
 
-def test_a_dead_kernel_stops_the_notebook(tmp_path, sandbox):
+def test_without_restarts_a_dead_kernel_stops_the_notebook(tmp_path, sandbox):
     nb = notebook("print('before')", "import os\nos._exit(1)", "print('after')", "x = 1")
-    executed, result = run(nb, tmp_path / "work", sandbox=sandbox)
+    limits = dataclasses.replace(FAST, max_restarts=0)
+    executed, result = run(nb, tmp_path / "work", limits, sandbox=sandbox)
 
     assert result.status == "kernel_died", result
-    assert result.reason == "the kernel died in cell 2"
+    assert result.reason == "the kernel died in cell 2; it had been restarted 0 times already"
+    assert result.restarts == []
     assert result.cells_run == 1
     assert enames(code_cells(executed)[1]) == ["KernelDied"]
     assert_unrun_cells_fail(executed, first_unrun=1)
 
 
-def test_an_output_flood_is_cut_and_stops_the_notebook(tmp_path, sandbox):
-    flood = "for i in range(500_000):\n    print('x' * 99)"  # 50 MB
-    nb = notebook("print('small')", flood, "print('after')")
-    executed, result = run(nb, tmp_path / "work", sandbox=sandbox)  # output_mb=1
+def test_an_output_flood_is_cut_the_cell_fails_and_the_notebook_goes_on(tmp_path, sandbox):
+    flood = "for i in range(500_000):\n    print('x' * 99)\ndone = True"  # 50 MB
+    nb = notebook("print('small')", flood, "print('after', done)")
+    limits = dataclasses.replace(FAST, output_mb=2, cell_output_mb=1)
+    executed, result = run(nb, tmp_path / "work", limits, sandbox=sandbox)
 
     assert result.status == "output_limit", result
-    assert result.reason == "the outputs passed 1 MB and the notebook was stopped in cell 2"
+    assert result.stopped_cell is None and result.restarts == []
+    assert result.truncated == [{"cell": 1, "scope": "cell", "limit_mb": 1}]
+    assert result.cells_run == 3
+    assert result.replies[1] == "ok"  # the kernel says ok; the note makes it fail
     assert len(nbformat.writes(executed)) < 1.5 * 2**20
     flooded = code_cells(executed)[1]
     assert enames(flooded) == ["OutputLimit"]
     assert flooded.outputs[0].output_type == "error"
+    assert "passed 1 MB (the limit per cell)" in flooded.outputs[0].evalue
     assert stdout(flooded).startswith("x" * 99)  # what fitted is kept
-    assert_unrun_cells_fail(executed, first_unrun=1)
-    assert result.seconds < 10
+    assert stdout(code_cells(executed)[2]) == "after True\n"  # the flood ran to its end
+    assert result.seconds < 15
 
 
 def test_one_huge_message_is_cut_to_the_limit(tmp_path):
     nb = notebook("print('y' * 20_000_000)", "print('after')")
-    executed, result = run(nb, tmp_path / "work")  # output_mb=1
+    limits = dataclasses.replace(FAST, output_mb=2, cell_output_mb=1)
+    executed, result = run(nb, tmp_path / "work", limits)
 
     assert result.status == "output_limit", result
     assert len(nbformat.writes(executed)) < 1.1 * 2**20
+    assert enames(code_cells(executed)[0]) == ["OutputLimit"]
     assert stdout(code_cells(executed)[0]) == "y" * len(stdout(code_cells(executed)[0]))
-    assert_unrun_cells_fail(executed, first_unrun=0)
+    assert stdout(code_cells(executed)[1]) == "after\n"
 
 
 def test_a_progress_line_rewritten_with_carriage_returns_is_not_a_flood(tmp_path):
@@ -684,10 +700,11 @@ def test_no_process_or_group_outlives_the_run(tmp_path, sandbox, monkeypatch):
     spawn = "import os\nfor _ in range(5):\n    os.system('sleep 600 &')"
     run(notebook(spawn, "import os\nos._exit(1)"), tmp_path / "work", sandbox=sandbox)
 
-    assert len(made) == 1
-    if made[0] is not None:
-        assert made[0].groups
-        assert not any(folder.exists() for folder in made[0].groups.values())
+    assert len(made) == 2  # the os._exit got a fresh kernel, in fresh groups
+    for groups in made:
+        if groups is not None:
+            assert groups.groups
+            assert not any(folder.exists() for folder in groups.groups.values())
 
 
 def test_without_writable_cgroups_the_polling_watchdog_holds_and_says_so(

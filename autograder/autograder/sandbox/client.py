@@ -1,10 +1,16 @@
-"""nbclient, cell by cell, with a time budget per cell and a cap on kept output."""
+"""nbclient, cell by cell, with a time budget per cell and caps on kept output.
+
+Output caps (``Limits.cell_output_mb`` per cell, ``Limits.output_mb`` for the notebook)
+never stop the kernel: past a cap a cell's further outputs are dropped as they arrive (the
+grader holds at most the caps, whatever the kernel prints), an ``OutputLimit`` error goes
+first in its outputs (the cell fails) and the cell runs on to its end. Widget messages are
+not kept at all (``handle_comm_msg``): nothing grows with what the kernel sends.
+"""
 
 from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import nbformat
@@ -24,7 +30,12 @@ def error_output(ename: str, evalue: str) -> NotebookNode:
 
 
 class GradingClient(NotebookClient):
-    """nbclient, cell by cell, with a time budget per cell and a cap on kept output."""
+    """nbclient, cell by cell, with a time budget per cell and caps on kept output.
+
+    One client per kernel: after a restart a fresh client counts the outputs the
+    notebook holds already. While ``replaying``, cells run for their effect on the
+    kernel only: nothing they send is kept or recorded.
+    """
 
     def __init__(
         self,
@@ -32,7 +43,7 @@ class GradingClient(NotebookClient):
         km: AsyncKernelManager,
         *,
         output_limit: int,
-        on_output_limit: Callable[[], None],
+        cell_output_limit: int,
         **kw: Any,
     ) -> None:
         super().__init__(
@@ -51,17 +62,23 @@ class GradingClient(NotebookClient):
             # nbclient's own merging of streams takes time quadratic in the length of a
             # line (a regex): a 1 MB line would stall grading for minutes. See cell_done.
             coalesce_streams=False,
+            # Widget state would be kept for the whole run, however much the kernel sends.
+            store_widget_state=False,
             **kw,
         )
         self.timeout_func = self._timeout  # floats: the trait `timeout` takes integers only
         self.output_limit = output_limit
-        self.output_limited = False
+        self.cell_output_limit = min(cell_output_limit, output_limit)
         self.timed_out = False
+        self.replaying = False  # run for the kernel's state only: keep and record nothing
         self.replies: dict[int, str] = {}  # cell index -> the kernel's reply status
-        self._on_output_limit = on_output_limit
+        self.truncated: dict[int, str] = {}  # cell index -> "cell" or "notebook": cut there
         self._budget = 1.0
         self._cell: NotebookNode | None = None
-        self._done = 0  # size of the outputs of the cells done
+        self._index: int | None = None
+        self._cut = False  # the current cell's outputs were cut: drop the rest
+        # Size of the outputs of the cells done: those the notebook holds already.
+        self._done = sum(_size(out) for cell in nb.cells for out in _outputs(cell))
         self._live = 0  # size of the current cell's outputs, at most (\r is not applied)
         self._rewrote_others = False  # a display update changed an earlier cell
 
@@ -70,26 +87,34 @@ class GradingClient(NotebookClient):
     ) -> None:
         """Record each cell's execute-reply status ("ok", "error", "aborted"); with
         ``allow_errors`` nbclient raises nothing here."""
-        if exec_reply is not None:
+        if exec_reply is not None and not self.replaying:
             self.replies[cell_index] = str(exec_reply.get("content", {}).get("status"))
         await super()._check_raise_for_error(cell, cell_index, exec_reply)
 
     def _timeout(self, cell: NotebookNode) -> float:
         return self._budget
 
-    def prepare(self, cell: NotebookNode, budget: float) -> None:
-        """Before running ``cell``: its time budget in seconds."""
-        self._cell, self._budget, self.timed_out, self._live = cell, max(budget, 0.01), False, 0
+    def prepare(self, cell: NotebookNode, index: int, budget: float) -> None:
+        """Before running ``cell`` (at ``index``): its time budget in seconds."""
+        self._cell, self._index, self._budget = cell, index, max(budget, 0.01)
+        self.timed_out, self._live, self._cut = False, 0, False
 
     def cell_done(self, index: int) -> None:
-        """After cell ``index`` ran: merge its streams, count its outputs."""
+        """After cell ``index`` ran (or its kernel died): merge its streams, count its
+        outputs."""
         self._merge_streams(self.nb.cells[index].outputs, index)
         if self._rewrote_others:
             self._done = sum(_size(out) for cell in self.nb.cells for out in _outputs(cell))
             self._rewrote_others = False
         else:
             self._done += sum(_size(out) for out in self.nb.cells[index].outputs)
-        self._live = 0
+        self._live, self._cut = 0, False
+
+    def handle_comm_msg(
+        self, outs: list[NotebookNode], msg: dict[str, Any], cell_index: int
+    ) -> None:
+        """Widgets are not kept: their state and comm objects would grow with whatever
+        the kernel sends (an Output widget's contents come as the cell's own outputs)."""
 
     async def _async_handle_timeout(
         self, timeout: int, cell: NotebookNode | None = None
@@ -100,43 +125,52 @@ class GradingClient(NotebookClient):
     def output(
         self, outs: list[NotebookNode], msg: dict[str, Any], display_id: str | None, cell_index: int
     ) -> NotebookNode | None:
-        if self.output_limited:
-            return None
+        if self.replaying or self._cut:
+            return None  # dropped as it arrives: nothing accumulates
         size = _size(msg["content"])
-        if self._over(size, outs, cell_index):
+        scope = self._over(size, outs, cell_index)
+        if scope is not None:
             # Keep what fits of a stream (the start of a flood shows what it was).
-            room = self.output_limit - self._done - self._live - 100
+            room = self._room() - self._live - 100
             if msg["msg_type"] == "stream" and room > 0:
                 text = msg["content"]["text"][:room]
                 msg["content"]["text"] = text.encode()[:room].decode(errors="ignore")
                 super().output(outs, msg, display_id, cell_index)
-            self._stop(outs)
+            self._cut_cell(outs, cell_index, scope)
             return None
         self._live += size
         return super().output(outs, msg, display_id, cell_index)
 
     def clear_output(self, outs: list[NotebookNode], msg: dict[str, Any], cell_index: int) -> None:
-        if not self.output_limited:  # keep the note
+        if not (self.replaying or self._cut):  # a cut cell keeps its note
             super().clear_output(outs, msg, cell_index)
 
     def _update_display_id(self, display_id: str, msg: dict[str, Any]) -> None:
         # An update rewrites outputs, earlier cells' included: count it as new output.
-        if self.output_limited or display_id not in self._display_id_map:
+        if self.replaying or self._cut or display_id not in self._display_id_map:
             return
         copies = sum(len(indices) for indices in self._display_id_map[display_id].values())
         size = _size(msg["content"]) * copies
         outs = self._cell.outputs if self._cell is not None else []
-        if self._over(size, outs, None):
-            self._stop(outs)
+        scope = self._over(size, outs, None)
+        if scope is not None:
+            if self._index is not None:
+                self._cut_cell(outs, self._index, scope)
             return
         self._live += size
         self._rewrote_others = True
         super()._update_display_id(display_id, msg)
 
-    def _over(self, size: int, outs: list[NotebookNode], cell_index: int | None) -> bool:
-        """Whether ``size`` more bytes pass the limit, measured exactly if need be."""
-        if self._done + self._live + size <= self.output_limit:
-            return False
+    def _room(self) -> int:
+        """Bytes the current cell's outputs may take: its own cap, or what the notebook's
+        cap leaves."""
+        return min(self.cell_output_limit, self.output_limit - self._done)
+
+    def _over(self, size: int, outs: list[NotebookNode], cell_index: int | None) -> str | None:
+        """Whether ``size`` more bytes pass a cap, measured exactly if need be: None, or
+        "cell" (the cell's own cap) or "notebook" (the notebook's)."""
+        if self._live + size <= self._room():
+            return None
         # The tally overcounts: merge and apply \r to this cell's streams, and measure.
         if cell_index is not None:
             self._merge_streams(outs, cell_index)
@@ -145,15 +179,26 @@ class GradingClient(NotebookClient):
             self._done = sum(_size(out) for cell in others for out in _outputs(cell))
             self._rewrote_others = False
         self._live = sum(_size(out) for out in outs)
-        return self._done + self._live + size > self.output_limit
+        if self._live + size > self.cell_output_limit:
+            return "cell"
+        if self._done + self._live + size > self.output_limit:
+            return "notebook"
+        return None
 
-    def _stop(self, outs: list[NotebookNode]) -> None:
-        """Keep no more output; one note says so; the kernel is stopped."""
-        self.output_limited = True
-        mb = f"{self.output_limit / 2**20:g}"
-        note = f"the outputs passed {mb} MB; the rest were dropped and the notebook was stopped"
+    def _cut_cell(self, outs: list[NotebookNode], cell_index: int, scope: str) -> None:
+        """Keep no more of this cell's outputs; an error note first says so: the cell
+        fails. The kernel runs on."""
+        self._cut = True
+        self.truncated.setdefault(cell_index, scope)
+        # The note shifts the outputs: no display update may rewrite them (nor the note).
+        self.clear_display_id_mapping(cell_index)
+        if scope == "cell":
+            mb = _mb(self.cell_output_limit)
+            note = f"the outputs of this cell passed {mb} MB (the limit per cell)"
+        else:
+            note = f"the outputs of the notebook passed {_mb(self.output_limit)} MB"
+        note += "; the rest were dropped, and the cell counts as failed"
         outs.insert(0, error_output("OutputLimit", note))
-        self._on_output_limit()
 
     def _merge_streams(self, outs: list[NotebookNode], cell_index: int) -> None:
         """Merge each stream into the first of its name and apply \r, in place, as nbclient
@@ -184,6 +229,10 @@ def _apply_carriage_returns(text: str) -> str:
         if last >= 0:
             lines[i] = line[last + 1 :]
     return "\n".join(lines)
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:g}"
 
 
 def _outputs(cell: NotebookNode) -> list[NotebookNode]:

@@ -34,6 +34,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -162,8 +163,33 @@ def execute_notebook(
     return nb, result
 
 
+class _StartFailed(Exception):
+    """The kernel did not start; the message says why (its console, or the error)."""
+
+
+@dataclass
+class _Kernel:
+    """One kernel and what it runs in: its runtime folder, sandbox, groups and client."""
+
+    runtime: Path
+    km: _KernelManager | None = None
+    client: GradingClient | None = None
+    processes: KernelProcesses | None = None
+    cgroups: Cgroups | None = None
+    staged: Staged | None = None
+    info: dict[str, Any] = field(default_factory=dict)  # its kernel_info reply's content
+
+
 class _Run:
-    """One execution: the runtime folder, the kernel, its watchdog and the cell loop."""
+    """One execution: the runtime folder, the kernel, its watchdog and the cell loop.
+
+    The cell loop runs each code cell once, in order. A crash in cell k (memory, a dead
+    kernel, a cell deaf to the interrupt) costs cell k: its kernel and everything in its
+    groups are killed, a fresh kernel starts in a fresh sandbox (a fresh copy of the
+    working folder), re-runs the earlier cells that worked (``_replay_plan``; their new
+    outputs are discarded, the first ones stay) and the loop goes on with cell k + 1. See
+    ``Status`` for the stops that end the notebook instead.
+    """
 
     def __init__(
         self,
@@ -191,14 +217,22 @@ class _Run:
         ]
         self.canaries = dict(canaries or {})
         self.exclude = tuple(exclude)  # file name patterns of workdir not copied
+        self.kernel: _Kernel | None = None  # the current one
+        self.deadline = math.inf  # the notebook's, once its first cell starts
+        self.executed = 0  # execution counts shown in the notebook
         self.cells_run = 0
         self.cell_seconds: dict[int, float] = {}
         self.replies: list[str | None] = [None] * len(nb.cells)
+        self.crashed: set[int] = set()  # cells whose kernel crashed
+        self.restarts: list[dict[str, Any]] = []
+        self.truncated: list[dict[str, Any]] = []
+        self.peak_bytes = 0  # of the kernels closed so far
         self.stopped_cell: int | None = None
         self.cause = ""  # the finer cause of a stop, see ExecutionResult.cause
+        self.unrecovered = ""
         self.failure = ""  # an unexpected error of nbclient's, for the reason
         self.status = "ok"
-        self.reason = f"all {len(self.code_cells)} code cells ran"
+        self.reason = ""
 
     async def execute(self) -> ExecutionResult:
         # Outputs the submission came with are not evidence of anything.
@@ -206,91 +240,108 @@ class _Run:
             if cell.cell_type == "code":
                 cell.outputs = []
                 cell.execution_count = None
-        runtime = _runtime_folder()
-        sockets = runtime / "sockets"  # the one folder of it the kernel can write to
-        sockets.mkdir()
-        processes: KernelProcesses | None = None
-        km: _KernelManager | None = None
-        client: GradingClient | None = None
-        staged: Staged | None = None
-        cgroups: Cgroups | None = None
         try:
-            home, kernel_env = self._kernel_env(runtime)
-            km = _KernelManager(
-                transport="ipc",
-                ip=str(sockets / "k"),
-                connection_file=str(runtime / "kernel.json"),
-                kernel_name=self.kernel_name,
-                log=_nbclient_log,
-            )
-            # The submission's regular files, opened without following links, for the
-            # kernel's own scratch copy: the caller's folder is input, never the cwd.
-            staged = Staged.workdir(self.workdir, self.exclude)
-            if self.sandboxed:
-                command_prefix = bwrap_command(
-                    staged, runtime, sockets, home, self.mask, self.ro_binds, self.limits
-                )
-                cwd = runtime  # bwrap's own; the kernel's is bwrap's --chdir
-            else:
-                cwd = runtime / "work"
-                cwd.mkdir()
-                staged.copy_to(cwd)
-                command_prefix = []
-            cgroups = _cgroups(self.limits)
-            if cgroups is not None:
-                command_prefix = [*cgroups.launcher(), *command_prefix]
-            km.command_prefix = command_prefix
-            client = GradingClient(
-                self.nb,
-                km,
-                output_limit=int(self.limits.output_mb * 2**20),
-                on_output_limit=lambda: processes.kill("output_limit") if processes else None,
-                log=_nbclient_log,
-            )
             try:
-                await client.async_start_new_kernel(
-                    env=kernel_env,
-                    cwd=str(cwd),
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.STDOUT,
-                    pass_fds=staged.fds if self.sandboxed else (),
-                )
-            except Exception as error:  # a kernel that cannot start is "invalid"
-                return self._invalid(f"the kernel could not start: {error}", processes)
-            finally:
-                staged.close()  # bwrap has its own copies of the descriptors
-            assert km.provisioner is not None and km.provisioner.process is not None
-            console = ConsoleTail(km.provisioner.process.stdout)
-            processes = KernelProcesses(
-                psutil.Process(km.provisioner.pid), self.sandboxed, self.limits, cgroups
-            )
-            km.processes = processes
-            processes.start_watchdog()
-            try:
-                await client.async_start_new_kernel_client()
-                info = await client.kc.kernel_info(reply=True, timeout=STARTUP_TIMEOUT_S)
-            except Exception as error:
-                detail = console.text() or str(error) or type(error).__name__
-                return self._invalid(f"the kernel could not start: {detail}", processes)
-            if "language_info" in info["content"]:
-                self.nb.metadata["language_info"] = info["content"]["language_info"]
-            await self._run_cells(client, processes)
-            return self._result(processes)
+                await self._start_kernel(STARTUP_TIMEOUT_S)
+            except _StartFailed as error:
+                return self._invalid(f"the kernel could not start: {error}")
+            assert self.kernel is not None
+            if "language_info" in self.kernel.info:
+                self.nb.metadata["language_info"] = self.kernel.info["language_info"]
+            await self._run_cells()
+            return self._result()
         finally:
-            if client is not None and client.kc is not None:
-                client.kc.stop_channels()
-            if processes is not None:
-                processes.kill(None)
-                processes.stop_watchdog()
-            if km is not None:
-                await _forget(km, killed=processes is not None)
-            if cgroups is not None:  # no process outlives the run, then no group
-                cgroups.remove()
-            if staged is not None:
-                staged.close()
-            # rmtree never follows a link the kernel may have left in its sockets folder.
-            shutil.rmtree(runtime, ignore_errors=True)
+            await self._close_kernel()
+
+    # --- one kernel --------------------------------------------------------------------
+
+    async def _start_kernel(self, startup_timeout: float) -> None:
+        """Start a kernel in a fresh sandbox, as ``self.kernel``; raise ``_StartFailed``.
+        Whatever was made is ``self.kernel``'s, for ``_close_kernel``, even on failure."""
+        kernel = self.kernel = _Kernel(runtime=_runtime_folder())
+        sockets = kernel.runtime / "sockets"  # the one folder of it the kernel can write to
+        sockets.mkdir()
+        home, kernel_env = self._kernel_env(kernel.runtime)
+        km = kernel.km = _KernelManager(
+            transport="ipc",
+            ip=str(sockets / "k"),
+            connection_file=str(kernel.runtime / "kernel.json"),
+            kernel_name=self.kernel_name,
+            log=_nbclient_log,
+        )
+        # The submission's regular files, opened without following links, for the
+        # kernel's own scratch copy: the caller's folder is input, never the cwd.
+        staged = kernel.staged = Staged.workdir(self.workdir, self.exclude)
+        if self.sandboxed:
+            command_prefix = bwrap_command(
+                staged, kernel.runtime, sockets, home, self.mask, self.ro_binds, self.limits
+            )
+            cwd = kernel.runtime  # bwrap's own; the kernel's is bwrap's --chdir
+        else:
+            cwd = kernel.runtime / "work"
+            cwd.mkdir()
+            staged.copy_to(cwd)
+            command_prefix = []
+        kernel.cgroups = _cgroups(self.limits)
+        if kernel.cgroups is not None:
+            command_prefix = [*kernel.cgroups.launcher(), *command_prefix]
+        km.command_prefix = command_prefix
+        client = kernel.client = GradingClient(
+            self.nb,
+            km,
+            output_limit=int(self.limits.output_mb * 2**20),
+            cell_output_limit=int(self.limits.cell_output_mb * 2**20),
+            log=_nbclient_log,
+        )
+        try:
+            await client.async_start_new_kernel(
+                env=kernel_env,
+                cwd=str(cwd),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                pass_fds=staged.fds if self.sandboxed else (),
+            )
+        except Exception as error:
+            raise _StartFailed(str(error) or type(error).__name__) from error
+        finally:
+            staged.close()  # bwrap has its own copies of the descriptors
+        assert km.provisioner is not None and km.provisioner.process is not None
+        console = ConsoleTail(km.provisioner.process.stdout)
+        processes = kernel.processes = KernelProcesses(
+            psutil.Process(km.provisioner.pid), self.sandboxed, self.limits, kernel.cgroups
+        )
+        processes.hard_deadline = self.deadline + _HARD_GRACE_S
+        km.processes = processes
+        processes.start_watchdog()
+        try:
+            await client.async_start_new_kernel_client()
+            info = await client.kc.kernel_info(reply=True, timeout=max(startup_timeout, 0.1))
+        except Exception as error:
+            detail = console.text() or str(error) or type(error).__name__
+            raise _StartFailed(detail) from error
+        kernel.info = info["content"]
+
+    async def _close_kernel(self) -> None:
+        """Kill the current kernel and everything in its groups; remove what it had."""
+        kernel, self.kernel = self.kernel, None
+        if kernel is None:
+            return
+        processes = kernel.processes
+        if kernel.client is not None and kernel.client.kc is not None:
+            kernel.client.kc.stop_channels()
+        if processes is not None:
+            processes.kill(None)
+            processes.stop_watchdog()
+            self.peak_bytes = max(self.peak_bytes, processes.peak_bytes)
+        if kernel.km is not None:
+            await _forget(kernel.km, killed=processes is not None)
+        if kernel.cgroups is not None:  # no process outlives the kernel, then no group
+            kernel.cgroups.remove()
+        if kernel.staged is not None:
+            kernel.staged.close()
+        # rmtree never follows a link the kernel may have left in its sockets folder.
+        shutil.rmtree(kernel.runtime, ignore_errors=True)
 
     def _kernel_env(self, runtime: Path) -> tuple[str, dict[str, str]]:
         """The kernel's whole environment, and its HOME."""
@@ -326,10 +377,12 @@ class _Run:
         }
         return home, kernel_env
 
-    async def _run_cells(self, client: GradingClient, processes: KernelProcesses) -> None:
-        limits = self.limits
-        deadline = time.monotonic() + limits.notebook_timeout
-        processes.hard_deadline = deadline + _HARD_GRACE_S
+    # --- the cell loop -----------------------------------------------------------------
+
+    async def _run_cells(self) -> None:
+        self.deadline = time.monotonic() + self.limits.notebook_timeout
+        assert self.kernel is not None and self.kernel.processes is not None
+        self.kernel.processes.hard_deadline = self.deadline + _HARD_GRACE_S
         stopped: str | None = None  # why execution stopped: the NotRun errors say it
         for index, cell in enumerate(self.nb.cells):
             if cell.cell_type != "code":
@@ -339,79 +392,237 @@ class _Run:
                 continue
             if not cell.source.strip():
                 continue
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or processes.killed_for:
-                stopped = self._stop(index, processes.killed_for or "notebook_timeout")
+            remaining = self.deadline - time.monotonic()
+            if remaining <= 0:
+                stopped = self._stop(index, "notebook_timeout")
                 cell.outputs = [error_output("NotRun", f"not run: {stopped}")]
                 continue
             original = self.canaries.get(index)
             if original is not None and not self._canary_affordable(original, remaining):
                 continue  # not run: its reply stays None, so it neither passes nor fails
-            budget = min(limits.cell_timeout, remaining)
-            by_notebook = budget < limits.cell_timeout  # a timeout now is the notebook's
-            client.prepare(cell, budget)
-            started = time.monotonic()
-            try:
-                # Test cells (and canaries) stay out of the kernel's history (In, _ih, _i):
-                # hidden tests must not be readable there by the student's code.
-                await client.async_execute_cell(
-                    cell,
-                    index,
-                    execution_count=client.code_cells_executed + 1,
-                    store_history=not cells.is_test(cell),
-                )
-                cause = None
-            except DeadKernelError:
-                cause = "kernel_died"
-            except CellTimeoutError:
-                # No last outputs after the interrupt (or after the reply): the kernel is
-                # stuck, or this cell's outputs are incomplete. It cannot go on.
-                cause = "unresponsive"
-            except Exception as error:  # nbclient choked on something; never raise
-                log.exception("executing cell %d failed", index + 1)
-                cause, self.failure = "failed", f"{type(error).__name__}: {error}"
-            self.cell_seconds[index] = time.monotonic() - started
-            self.replies[index] = client.replies.get(index)
-            if processes.killed_for:  # the watchdog, or the output cap, stopped the kernel
-                cause = processes.killed_for
-            elif client.timed_out and by_notebook:
-                cause = "notebook_timeout"
-            if cause is None:
-                if client.timed_out:
-                    message = f"the cell ran longer than {_num(limits.cell_timeout)} s"
-                    cell.outputs.insert(
-                        0, error_output("CellTimeoutError", f"{message} and was interrupted")
-                    )
-                self.cells_run += 1
-                client.cell_done(index)
+            cause = await self._run_cell(index, cell, remaining)
+            if cause is not None:
+                self.crashed.add(index)
+                stopped = await self._recover(index, cause)
+
+    async def _run_cell(self, index: int, cell: NotebookNode, remaining: float) -> str | None:
+        """Run one cell in the current kernel; None, or why its kernel is gone."""
+        assert self.kernel is not None
+        client, processes = self.kernel.client, self.kernel.processes
+        assert client is not None and processes is not None
+        limits = self.limits
+        if processes.killed_for:  # it died between cells (a thread's memory, say)
+            self.cell_seconds[index] = 0.0
+            return processes.killed_for
+        budget = min(limits.cell_timeout, remaining)
+        by_notebook = budget < limits.cell_timeout  # a timeout now is the notebook's
+        client.prepare(cell, index, budget)
+        self.executed += 1
+        started = time.monotonic()
+        try:
+            # Test cells (and canaries) stay out of the kernel's history (In, _ih, _i):
+            # hidden tests must not be readable there by the student's code.
+            await client.async_execute_cell(
+                cell, index, execution_count=self.executed, store_history=not cells.is_test(cell)
+            )
+            cause = None
+        except DeadKernelError:
+            cause = "kernel_died"
+        except CellTimeoutError:
+            # No last outputs after the interrupt (or after the reply): the kernel is
+            # stuck, or this cell's outputs are incomplete. It cannot go on.
+            cause = "unresponsive"
+        except Exception as error:  # nbclient choked on something; never raise
+            log.exception("executing cell %d failed", index + 1)
+            cause, self.failure = "failed", f"{type(error).__name__}: {error}"
+        self.cell_seconds[index] = time.monotonic() - started
+        self.replies[index] = client.replies.get(index)
+        if processes.killed_for:  # the watchdog (memory, the hard deadline) killed it
+            cause = processes.killed_for
+        elif client.timed_out and by_notebook:
+            cause = "notebook_timeout"
+        if cause is None and client.timed_out:
+            message = f"the cell ran longer than {_num(limits.cell_timeout)} s"
+            client.clear_display_id_mapping(index)  # the note shifts the outputs
+            cell.outputs.insert(
+                0, error_output("CellTimeoutError", f"{message} and was interrupted")
+            )
+        client.cell_done(index)
+        if index in client.truncated:
+            scope = client.truncated[index]
+            mb = limits.cell_output_mb if scope == "cell" else limits.output_mb
+            self.truncated.append(
+                {"cell": index, "scope": scope, "limit_mb": min(mb, limits.output_mb)}
+            )
+        if cause is None:
+            self.cells_run += 1
+        return cause
+
+    # --- crashes -----------------------------------------------------------------------
+
+    async def _recover(self, index: int, cause: str) -> str | None:
+        """After the kernel crashed in cell ``index``: a fresh kernel that has re-run the
+        earlier cells, and None; or the stop's sentence when there can be none."""
+        cell = self.nb.cells[index]
+        assert self.kernel is not None and self.kernel.processes is not None
+        self.kernel.processes.kill(None)
+        if cause == "notebook_timeout":
+            return self._end(index, cause)
+        canary = index in self.canaries
+        if not canary and self._student_restarts() >= self.limits.max_restarts:
+            return self._end(index, cause, "limit")
+        started = time.monotonic()
+        await self._close_kernel()
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            return self._end(index, cause, "time")
+        try:
+            await self._start_kernel(min(STARTUP_TIMEOUT_S, remaining))
+        except _StartFailed as error:
+            if time.monotonic() >= self.deadline:
+                return self._end(index, cause, "time")
+            return self._end(index, cause, "start", str(error))
+        replay_started = time.monotonic()
+        plan, skipped = self._replay_plan(index)
+        failure = await self._replay(plan)
+        if failure is not None:
+            at, why = failure
+            if why == "notebook_timeout":
+                return self._end(index, cause, "time")
+            detail = f"{_cell_name(self.nb.cells[at], at)}: {_what(why, self.limits, '')}"
+            return self._end(index, cause, "replay", detail)
+        limit, unit = _limit(cause, self.limits)
+        self.restarts.append(
+            {
+                "cell": index,
+                "status": _status(cause),
+                "cause": cause,
+                "limit": limit,
+                "unit": unit,
+                "replayed": len(plan),
+                "skipped": skipped,
+                "start_seconds": round(replay_started - started, 3),
+                "replay_seconds": round(time.monotonic() - replay_started, 3),
+            }
+        )
+        what = _what(cause, self.limits, self.failure)
+        note = f"{what}; the kernel was stopped, and a fresh one re-ran the cells before "
+        note += "this one that worked and went on after it"
+        cell.outputs.insert(0, error_output(_STOPPED_ENAME[cause], note))
+        return None
+
+    def _student_restarts(self) -> int:
+        return sum(1 for record in self.restarts if record["cell"] not in self.canaries)
+
+    def _replay_plan(self, before: int) -> tuple[list[int], int]:
+        """The cells before ``before`` a fresh kernel re-runs, and how many of the
+        student's other code cells it does not: not test cells (canaries included), not
+        cells that failed (no ``ok`` reply, an error output: an interrupt, a cut output,
+        a crash), not the answers of exercises whose tests failed."""
+        failed_answers = self._answers_of_failed_tests(before)
+        plan, skipped = [], 0
+        for index in range(before):
+            cell = self.nb.cells[index]
+            if cell.cell_type != "code" or not cell.source.strip() or cells.is_test(cell):
                 continue
-            processes.kill(None)
-            stopped = self._stop(index, cause)
-            if not client.output_limited:  # otherwise the cell has its note already
-                cell.outputs.insert(0, error_output(_STOPPED_ENAME[cause], stopped))
+            if _worked(cell, self.replies[index]) and index not in failed_answers:
+                plan.append(index)
+            else:
+                skipped += 1
+        return plan, skipped
+
+    def _answers_of_failed_tests(self, before: int) -> set[int]:
+        """Solution cells answering a test before ``before`` that failed: for each such
+        test, the nearest code cell above it that is not a test, if it is a solution,
+        and the solution cells right above that one (an answer in several cells)."""
+        answers: set[int] = set()
+        for test in range(before):
+            cell = self.nb.cells[test]
+            if not cells.is_test(cell) or test in self.canaries:  # canaries always fail
+                continue
+            if test not in self.cell_seconds or _worked(cell, self.replies[test], test=True):
+                continue
+            found = False
+            for index in range(test - 1, -1, -1):
+                above = self.nb.cells[index]
+                if above.cell_type != "code" or not above.source.strip():
+                    continue
+                if cells.is_test(above) and not found:
+                    continue
+                if cells.is_test(above) or not cells.is_solution(above):
+                    break
+                answers.add(index)
+                found = True
+        return answers
+
+    async def _replay(self, plan: Sequence[int]) -> tuple[int, str] | None:
+        """Re-run the cells of ``plan`` in the fresh kernel for its state; what they send
+        is dropped. None, or the cell where the kernel died again and why (an error or
+        an interrupt is not a failure: the replay goes on)."""
+        assert self.kernel is not None
+        client, processes = self.kernel.client, self.kernel.processes
+        assert client is not None and processes is not None
+        limits = self.limits
+        client.replaying = True
+        try:
+            for index in plan:
+                remaining = self.deadline - time.monotonic()
+                if remaining <= 0:
+                    return index, "notebook_timeout"
+                budget = min(limits.cell_timeout, remaining)
+                copy = nbformat.v4.new_code_cell(self.nb.cells[index].source)
+                client.prepare(copy, index, budget)
+                try:
+                    await client.async_execute_cell(copy, index, store_history=True)
+                    why = None
+                except DeadKernelError:
+                    why = "kernel_died"
+                except CellTimeoutError:
+                    why = "unresponsive"
+                except Exception as error:
+                    log.exception("replaying cell %d failed", index + 1)
+                    why, self.failure = "failed", f"{type(error).__name__}: {error}"
+                if processes.killed_for:
+                    why = processes.killed_for
+                elif client.timed_out and budget < limits.cell_timeout:
+                    why = "notebook_timeout"
+                if why is not None:
+                    return index, why
+        finally:
+            client.replaying = False
+            client._display_id_map.clear()  # nothing of the replay may be updated later
+        return None
 
     def _canary_affordable(self, original: int, remaining: float) -> bool:
         """Whether to run a canary copy of cell ``original``: if the original ran, only
-        if it was quick; if it has not run yet (whoever planted the canary there knew it
-        to be quick), on the limit's word. Either way the notebook's time must allow it
-        twice over: a canary must never cost a student the time for their own cells."""
+        if it was quick and its kernel did not crash; if it has not run yet (whoever
+        planted the canary there knew it to be quick), on the limit's word. Either way the
+        notebook's time must allow it twice over: a canary must never cost a student the
+        time for their own cells."""
+        if original in self.crashed:
+            return False
         seconds = self.cell_seconds.get(original, CANARY_MAX_S)
         return seconds <= CANARY_MAX_S and remaining > 2 * seconds + 1
 
-    def _stop(self, index: int, cause: str) -> str:
+    # --- what happened -----------------------------------------------------------------
+
+    def _end(self, index: int, cause: str, unrecovered: str = "", detail: str = "") -> str:
+        """The crash in cell ``index`` ends the notebook: its error says why; return it."""
+        stopped = self._stop(index, cause, unrecovered, detail)
+        self.nb.cells[index].outputs.insert(0, error_output(_STOPPED_ENAME[cause], stopped))
+        return stopped
+
+    def _stop(self, index: int, cause: str, unrecovered: str = "", detail: str = "") -> str:
         """Record why execution stopped in cell ``index``; return that sentence."""
         limits = self.limits
         where = _cell_name(self.nb.cells[index], index)
-        self.stopped_cell, self.cause = index, cause
-        self.status = cause if cause in _STATUSES else "kernel_died"
+        self.stopped_cell, self.cause, self.unrecovered = index, cause, unrecovered
+        self.status = _status(cause)
         if cause == "notebook_timeout":
             what = f"the notebook was stopped after {_num(limits.notebook_timeout)} s"
             self.reason = f"{what} (notebook time limit) in {where}"
         elif cause == "memory":
             what = f"the kernel used more than {limits.memory_mb} MB and was stopped"
-            self.reason = f"{what} in {where}"
-        elif cause == "output_limit":
-            what = f"the outputs passed {_num(limits.output_mb)} MB and the notebook was stopped"
             self.reason = f"{what} in {where}"
         elif cause == "unresponsive":
             self.reason = (
@@ -422,42 +633,110 @@ class _Run:
             self.reason = f"the execution failed in {where} ({self.failure})"
         else:
             self.reason = f"the kernel died in {where}"
+        if unrecovered == "limit":
+            self.reason += f"; it had been restarted {len(self.restarts)} times already"
+        elif unrecovered == "time":
+            self.reason += "; no time was left to restart it"
+        elif unrecovered == "start":
+            self.reason += f"; a fresh kernel could not start ({detail})"
+        elif unrecovered == "replay":
+            self.reason += f"; a fresh kernel stopped again re-running {detail}"
         return self.reason
 
-    def _invalid(self, reason: str, processes: KernelProcesses | None) -> ExecutionResult:
+    def _invalid(self, reason: str) -> ExecutionResult:
         """Nothing ran: every code cell gets a NotRun error."""
         self.status, self.reason = "invalid", reason
         for cell in self.nb.cells:
             if cell.cell_type == "code":
                 cell.outputs = [error_output("NotRun", f"not run: {reason}")]
-        return self._result(processes)
+        return self._result()
 
-    def _result(self, processes: KernelProcesses | None) -> ExecutionResult:
+    def _result(self) -> ExecutionResult:
+        restarts = [r for r in self.restarts if r["cell"] not in self.canaries]
+        cut = [t for t in self.truncated if t["cell"] not in self.canaries]
+        if self.status == "ok":  # no stop: the first restart, else a cut, else nothing
+            if restarts:
+                self.status, self.cause = restarts[0]["status"], restarts[0]["cause"]
+            elif cut:
+                self.status = self.cause = "output_limit"
+            verb = "had their turn" if self.restarts else "ran"
+            self.reason = f"all {len(self.code_cells)} code cells {verb}"
+            if restarts:
+                cells_ = ", ".join(f"{r['cell'] + 1} ({r['cause']})" for r in restarts)
+                self.reason += f"; the kernel was restarted after cells {cells_}"
+            if cut:
+                self.reason += "; outputs were cut in cells "
+                self.reason += ", ".join(str(t["cell"] + 1) for t in cut)
+        processes = self.kernel.processes if self.kernel is not None else None
+        peak = max(self.peak_bytes, processes.peak_bytes if processes is not None else 0)
         return ExecutionResult(
             status=self.status,
             reason=self.reason,
             seconds=0.0,  # set by the caller, who knows when it started
-            peak_memory_mb=processes.peak_bytes / 2**20 if processes else 0.0,
+            peak_memory_mb=peak / 2**20,
             sandboxed=self.sandboxed,
             cells_run=self.cells_run,
             cells_total=len(self.code_cells),
             stopped_cell=self.stopped_cell,
             cause=self.cause,
+            unrecovered=self.unrecovered,
+            restarts=self.restarts,
+            truncated=self.truncated,
             cell_seconds=[self.cell_seconds.get(i) for i in range(len(self.nb.cells))],
             replies=self.replies,
         )
 
 
-# The error a cell gets when execution stopped while it ran, by cause.
+# The error a cell gets when its kernel stopped while it ran, by cause.
 _STOPPED_ENAME = {
     "notebook_timeout": "NotebookTimeout",
     "memory": "MemoryLimit",
-    "output_limit": "OutputLimit",
     "kernel_died": "KernelDied",
     "unresponsive": "CellTimeoutError",  # reported as "kernel_died"
     "failed": "ExecutionFailed",  # reported as "kernel_died"
 }
 _STATUSES = tuple(Status)
+
+
+def _status(cause: str) -> str:
+    """The ``Status`` value a stop or restart cause is reported as."""
+    return cause if cause in _STATUSES else Status.KERNEL_DIED.value
+
+
+def _limit(cause: str, limits: Limits) -> tuple[float | None, str]:
+    """The limit a crash's cause involves, and its unit."""
+    if cause == "memory":
+        return limits.memory_mb, "MB"
+    if cause == "unresponsive":
+        return limits.cell_timeout, "s"
+    return None, ""
+
+
+def _what(cause: str, limits: Limits, failure: str) -> str:
+    """What a crash was, in a few words, for a cell's error output."""
+    if cause == "memory":
+        return f"the kernel used more than {limits.memory_mb} MB in this cell"
+    if cause == "unresponsive":
+        return f"the cell ran longer than {_num(limits.cell_timeout)} s and ignored the interrupt"
+    if cause == "failed":
+        return f"running the cell failed ({failure})"
+    if cause == "notebook_timeout":
+        return "the notebook's time ran out"
+    return "the kernel died in this cell (it crashed or exited)"
+
+
+def _worked(cell: NotebookNode, reply: str | None, *, test: bool = False) -> bool:
+    """Whether a cell ran cleanly: an ``ok`` reply and no error output; for a test, no
+    stderr either (as ``autograder.scoring.passed_cleanly`` has it). Warnings on stderr
+    from a set-up cell or an answer do not make it fail."""
+    if reply != "ok":
+        return False
+    for output in cell.get("outputs", []):
+        if output.output_type == "error":
+            return False
+        if test and output.output_type == "stream" and output.get("name") == "stderr":
+            return False
+    return True
 
 
 def _cell_name(cell: NotebookNode, index: int) -> str:
