@@ -27,7 +27,7 @@ import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
 # Statuses of a SubmissionResult (what grading did; the execution's own status is in
 # ``execution``): graded (scored, whatever the score), missing (nothing handed in),
@@ -198,10 +198,32 @@ def gradebook_exists(url: str) -> bool:
     return file is None or file.is_file()
 
 
-def shown_url(url: str) -> str:
-    """The URL without its password, for messages and logs."""
+def gradebook_folders(url: str) -> list[Path]:
+    """The folders of this machine through which the gradebook is reached, which a
+    kernel must not see: an SQLite file's folder, a server's Unix socket folder (libpq's
+    ``host=/folder`` in the query, or a host that is a path). A TCP server has none."""
+    file = sqlite_file(url)
+    if file is not None:
+        return [file.parent]
     parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urlunsplit(parts._replace(netloc=netloc))
+    host, _, port = parts.netloc.rpartition("@")[2].rpartition(":")
+    hosts = [unquote(host if port.isdigit() else parts.netloc.rpartition("@")[2])]
+    for key, value in parse_qsl(parts.query):
+        if key == "host":
+            hosts += value.split(",")
+    return list(dict.fromkeys(Path(host) for host in hosts if host.startswith("/")))
+
+
+def shown_url(url: str) -> str:
+    """The URL without its password (in the user part or a ``password=`` query), for
+    messages and logs."""
+    parts = urlsplit(url)
+    if parts.password is None and "password=" not in parts.query:
+        return url  # as it is: urlunsplit would drop an SQLite URL's empty host
+    netloc = parts.netloc
+    if parts.password is not None:
+        netloc = netloc.replace(f":{parts.password}@", ":***@", 1)
+    query = "&".join(
+        "password=***" if item.startswith("password=") else item for item in parts.query.split("&")
+    )
+    return urlunsplit(parts._replace(netloc=netloc, query=query))
