@@ -14,6 +14,8 @@ course/example/ and says so.
 from __future__ import annotations
 
 import dataclasses
+import json
+import re
 import shutil
 import time
 import zipfile
@@ -155,10 +157,24 @@ def scratch_copy(course: Course, out: Path) -> Course:
         course.file.parent, out / "course", ignore=shutil.ignore_patterns("demo*", "example")
     )
     shutil.copytree(course.source, out / "source")
-    copy = load_course(out / "course" / course.file.name)
+    file = out / "course" / course.file.name
+    copy = load_course(file)
     if copy.source != out / "source":
         raise RuntimeError("course demo needs source = 'source' in course.toml")
+    own = f"sqlite:///{copy.workspace / 'gradebook.db'}"
+    if copy.gradebook_url != own:  # a server, or a file elsewhere: the real gradebook
+        file.write_text(_GRADEBOOK_LINE.sub(f"gradebook = {json.dumps(own)}", file.read_text()))
+        copy = load_course(file)
+        if copy.gradebook_url != own:
+            raise RuntimeError(
+                f"course demo could not point its copy of {course.file.name} at a scratch "
+                'gradebook: write `gradebook = "..."` on a line of its own in [course]'
+            )
     return copy
+
+
+# The gradebook setting of course.toml: a key of [course], on a line of its own.
+_GRADEBOOK_LINE = re.compile(r"^[ \t]*gradebook[ \t]*=.*$", re.MULTILINE)
 
 
 def _step(number: int, title: str) -> float:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -37,8 +38,9 @@ from typing import Any
 
 import nbformat
 
-from autograder.config import Course, Lesson
+from autograder.config import Course, Lesson, scripts_on_path
 from autograder.review import withheld_reason
+from autograder.workspace import gradebook_exists
 
 GRADES_FILE = "grades.csv"
 CELLS_FILE = "cells.csv"
@@ -95,14 +97,14 @@ class LessonGrades:
 @contextmanager
 def open_gradebook(course: Course) -> Iterator[Any]:
     """The course's gradebook, or None when it is a SQLite file that does not exist yet
-    (opening one with nbgrader would create it)."""
+    (opening one with nbgrader would create it). A server's database is opened (nbgrader
+    creates its tables in an empty one)."""
     from nbgrader.api import Gradebook
 
-    if course.gradebook_url.startswith("sqlite:///"):
-        path = Path(course.gradebook_url.removeprefix("sqlite:///"))
-        if not path.is_file():
-            yield None
-            return
+    if not gradebook_exists(course.gradebook_url):
+        yield None
+        return
+    scripts_on_path(os.environ)  # nbgrader runs `alembic` when it creates the tables
     with Gradebook(course.gradebook_url) as gradebook:
         yield gradebook
 

@@ -66,7 +66,7 @@ from jinja2 import pass_context
 from nbconvert.exporters import HTMLExporter
 from tornado.web import OutputTransform
 
-from autograder.config import Course
+from autograder.config import Course, scripts_on_path
 
 # The server extension that `command` enables in place of nbgrader's own formgrader.
 EXTENSION = "autograder.formgrader"
@@ -189,6 +189,7 @@ def launch(
     port = port or free_port(host)
     token = secrets.token_hex(24)
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", TF_ENABLE_ONEDNN_OPTS="0")
+    scripts_on_path(env)  # nbgrader runs `alembic` when it creates the gradebook's tables
     with log.open("w") as out:
         process = subprocess.Popen(
             command(root, host, port, token),

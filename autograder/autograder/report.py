@@ -28,13 +28,15 @@ from __future__ import annotations
 import base64
 import io
 import json
+import os
 import statistics
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from autograder.config import Course, CourseConfigError
+from autograder.config import Course, CourseConfigError, scripts_on_path
+from autograder.workspace import gradebook_exists, shown_url
 
 REPORT_FOLDER = "report"
 HANDED_IN = ("graded", "invalid", "error")
@@ -254,7 +256,7 @@ def _read_gradebook(
     """
     found: dict[str, Any] = {"scores": {}, "pending": set(), "tests": []}
     url = course.gradebook_url
-    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+    if not gradebook_exists(url):
         return found
     handed_in = {(s["lesson"], s["student"]) for s in submissions if s["status"] in HANDED_IN}
     if not handed_in:
@@ -262,6 +264,7 @@ def _read_gradebook(
     try:
         from nbgrader.api import Gradebook, MissingEntry
 
+        scripts_on_path(os.environ)  # nbgrader runs `alembic` when it creates the tables
         with Gradebook(url) as gradebook:
             for lesson in course.lessons:
                 try:
@@ -272,7 +275,10 @@ def _read_gradebook(
                     _lesson_tests(course, lesson, assignment, gradebook, handed_in, found)
                 )
     except Exception as error:  # a locked, foreign or broken database: say so, go on
-        warnings.append(f"gradebook {url}: could not be read ({type(error).__name__}: {error})")
+        problem = str(error).replace(url, shown_url(url))  # never a password in the page
+        warnings.append(
+            f"gradebook {shown_url(url)}: could not be read ({type(error).__name__}: {problem})"
+        )
         found["scores"].clear()
         found["pending"].clear()
         found["tests"] = []
