@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder.sandbox import Limits
-from autograder.workspace import Layout
+from autograder.workspace import Layout, shown_url, sqlite_file
 
 #: The folder that holds course.toml when no other is given: <repository>/course.
 DEFAULT_COURSE_FILE = Path(__file__).resolve().parents[2] / "course" / "course.toml"
@@ -222,8 +222,14 @@ def parse_course(raw: dict[str, Any], *, root: Path, file: Path | None = None) -
             f"{where}: [course] gradebook must be an SQLAlchemy URL such as "
             f"'sqlite:///workspace/gradebook.db' or 'postgresql+psycopg://host/db'"
         )
-    if gradebook.startswith("sqlite:///") and not gradebook.startswith("sqlite:////"):
-        gradebook = f"sqlite:///{root / gradebook.removeprefix('sqlite:///')}"  # relative
+    if gradebook.split("://")[0] in ("postgresql", "postgres"):
+        raise CourseConfigError(
+            f"{where}: [course] gradebook {shown_url(gradebook)!r} names no driver: write "
+            "'postgresql+psycopg://...' (psycopg 3 is the PostgreSQL driver installed)"
+        )
+    database = sqlite_file(gradebook)
+    if database is not None and not database.is_absolute():
+        gradebook = f"sqlite:///{root / database}"  # relative to the course's root
     roster = settings.get("roster")
     return Course(
         id=settings["id"],
@@ -272,20 +278,34 @@ def nbgrader_api(course: Course, config: Any = None) -> Any:
     """nbgrader's Python API for this course (with ``config`` in place of the course's
     own nbgrader settings when given), ready to use.
 
-    nbgrader stamps the gradebook's schema by running the ``alembic`` command, which is
-    only on PATH when the virtual environment is activated: put this Python's scripts
-    folder first so that it is found either way.
+    nbgrader stamps the gradebook's schema by running the ``alembic`` command: see
+    ``scripts_on_path``.
+    """
+    import os
+
+    from nbgrader.apps import NbGraderAPI
+
+    scripts_on_path(os.environ)
+    course.workspace.mkdir(parents=True, exist_ok=True)
+    return NbGraderAPI(config=config if config is not None else nbgrader_config(course))
+
+
+def scripts_on_path(environ: Any) -> Any:
+    """Put this Python's scripts folder first on ``environ``'s PATH (a dict, or
+    ``os.environ``), unless it is there already; ``environ``.
+
+    nbgrader creates a gradebook's tables (an SQLite file or an empty PostgreSQL database)
+    in whatever process first opens it, and stamps the schema's version by running the
+    ``alembic`` command, which is on PATH only when the virtual environment is activated.
     """
     import os
     import sys
 
-    from nbgrader.apps import NbGraderAPI
-
     scripts = str(Path(sys.executable).parent)
-    if scripts not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
-    course.workspace.mkdir(parents=True, exist_ok=True)
-    return NbGraderAPI(config=config if config is not None else nbgrader_config(course))
+    path = environ.get("PATH", "")
+    if scripts not in path.split(os.pathsep):
+        environ["PATH"] = scripts + os.pathsep + path if path else scripts
+    return environ
 
 
 def _only_keys(table: dict[str, Any], allowed: set[str], where: str, label: str) -> None:
