@@ -191,6 +191,16 @@ def main(argv: list[str] | None = None) -> int:
     except CourseConfigError as error:
         print(f"course: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except Exception as error:
+        database = sys.modules.get("sqlalchemy.exc")  # loaded if the error came from there
+        if database is None or not isinstance(error, database.OperationalError):
+            raise
+        from autograder.workspace import shown_url
+
+        url = shown_url(course.gradebook_url)  # never a password on the screen
+        first = str(error.orig or error).strip().splitlines()[0].replace(course.gradebook_url, url)
+        print(f"course: cannot use the gradebook {url}: {first}", file=sys.stderr)
+        return EXIT_PROBLEMS
     except KeyboardInterrupt:
         print("course: interrupted", file=sys.stderr)
         return 130
@@ -409,10 +419,11 @@ def cmd_formgrader(course, args) -> int:
     except FormgraderError as error:
         print(f"course formgrader: {error}", file=sys.stderr)
         return EXIT_PROBLEMS
-    # config.py makes a SQLite URL's path absolute: sqlite:////abs/path/gradebook.db
-    sqlite = course.gradebook_url.startswith("sqlite:///")
-    if sqlite and not Path(course.gradebook_url.removeprefix("sqlite:///")).exists():
+    from autograder.workspace import gradebook_exists, shown_url
+
+    if not gradebook_exists(course.gradebook_url):
         print("course formgrader: the gradebook is empty: run `course grade` first")
+    print(f"  gradebook:  {shown_url(course.gradebook_url)}")
     print(f"  formgrader: {server.url('formgrader')}")
     print(f"  JupyterLab: {server.url('lab')}")
     print(f"  workspace:  {_shown(course.workspace, course.root)}; server log: "
