@@ -56,3 +56,32 @@ def graded():
     results = {r.student: r for r in grade_all(course, [lesson], jobs=2)}
     yield course, expected, results
     shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A throwaway PostgreSQL server for the session (tests/autograder/postgres.py), on a
+    Unix socket under /var/tmp; stopped and removed at the end, whatever the tests did.
+    ``postgres_server.create_database()`` gives the URL of a fresh database.
+
+    Without PostgreSQL the tests are skipped only where scripts/install-system-packages
+    could not have installed it (not root, or not Debian); elsewhere they fail."""
+    from postgres import INSTALL_SCRIPT, could_install, missing_reason, start_server
+
+    reason = missing_reason()
+    if reason is not None:
+        if could_install():
+            pytest.fail(f"{reason}: run {INSTALL_SCRIPT} (as root; `make setup` does)", False)
+        pytest.skip(f"{reason}, and {INSTALL_SCRIPT} cannot install it here (not root or no "
+                    "apt-get): sudo apt-get install postgresql")  # fmt: skip
+    server = start_server()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server):
+    """The URL of a fresh, empty database on the session's PostgreSQL server."""
+    return postgres_server.create_database()
