@@ -2,8 +2,8 @@
 
     course release [LESSON ...]     make release/ from source/ and prove it right
     course collect PATH             bring an LMS zip or a folder of submissions in
-    course grade [--lesson L] [--student S] [--jobs N]
-                                    autograde everything, in parallel, each sandboxed
+    course grade [--lesson L] [--student S] [--jobs N] [--scheduler ADDRESS] [--force]
+                                    autograde everything on Dask workers, each sandboxed
     course feedback                 one HTML page per student and lesson
     course export                   grades.csv and cells.csv
     course report                   one HTML page with plots for the instructor
@@ -11,7 +11,7 @@
     course demo                     all of it on a demo class, checked
 
 Exit codes: 0 done; 1 the work found problems (they are printed); 2 bad usage or a bad
-course.toml.
+course.toml; 130 stopped with Ctrl-C (`course grade` resumes where it stopped).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 
 from autograder.config import DEFAULT_COURSE_FILE, CourseConfigError, load_course
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,9 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
         "grade",
         help="autograde every submission in parallel, each in its own sandbox",
         description=(
-            "Autograde with nbgrader, executing each submission in a bubblewrap sandbox "
-            "under the lesson's time, memory and output limits. Every submission gets a "
-            "score and a reason; flagged ones are marked for manual review."
+            "Autograde with nbgrader, executing each submission on a Dask worker in a "
+            "bubblewrap sandbox under the lesson's time, memory and output limits. Every "
+            "submission gets a score and a reason; flagged ones are marked for manual "
+            "review. Each result is written as soon as it is scored: a run stopped with "
+            "Ctrl-C resumes where it stopped, and a re-run skips what is unchanged."
         ),
     )
     grade.add_argument(
@@ -86,8 +88,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--student", action="append", metavar="S", help="only this student (repeatable)"
     )
     grade.add_argument(
-        "--jobs", type=int, default=None, help="parallel workers (default: CPU count)"
-    )
+        "--jobs", type=int, default=None,
+        help="workers of the local Dask cluster (default: CPU count)",
+    )  # fmt: skip
+    grade.add_argument(
+        "--scheduler", metavar="ADDRESS", default=None,
+        help="grade on this Dask scheduler's workers, e.g. tcp://host:8786 (default: "
+        "[grading] scheduler in course.toml, else a local cluster)",
+    )  # fmt: skip
+    grade.add_argument(
+        "--force", action="store_true",
+        help="grade again what is unchanged since its last grade (skipped otherwise)",
+    )  # fmt: skip
     grade.add_argument(
         "--sandbox", choices=["auto", "on", "off"], default="auto",
         help="bubblewrap: auto (use it where it works), on (required), off",
@@ -284,7 +296,7 @@ def cmd_grade(course, args) -> int:
     try:
         results = grade_all(
             course, lessons, args.student, jobs=args.jobs, sandbox=args.sandbox,
-            progress=sys.stderr.isatty(),
+            progress=sys.stderr.isatty(), scheduler=args.scheduler, force=args.force,
         )  # fmt: skip
     except RuntimeError as error:
         print(f"course grade: {error}", file=sys.stderr)
@@ -300,6 +312,18 @@ def cmd_grade(course, args) -> int:
             score = f"{0:5g} / {r.max_score:<4g}"  # what counts until then
         print(f"{r.student:16} {r.lesson:22} {score} {r.status} {note}".rstrip())
     attention = [r for r in results if r.status not in ("graded", "missing") or r.flagged]
+    if results.reused:
+        print(
+            f"course grade: {results.reused} unchanged since their last grade, kept "
+            "(--force grades them again)"
+        )
+    if results.interrupted:
+        print(
+            f"course grade: stopped: {len(results) - results.reused} graded in this run, "
+            f"{results.remaining} left; run `course grade` again to resume",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
     print(
         f"course grade: {len(results)} submissions, {len(attention)} need attention; "
         f"details in {_shown(course.workspace / 'results', course.root)}"

@@ -157,7 +157,7 @@ def load_course(path: Path | str = DEFAULT_COURSE_FILE) -> Course:
 def parse_course(raw: dict[str, Any], *, root: Path, file: Path | None = None) -> Course:
     """Build a Course from the parsed TOML; see ``load_course``."""
     where = str(file or "course.toml")
-    _only_keys(raw, {"course", "limits", "lessons"}, where, "the top level")
+    _only_keys(raw, {"course", "limits", "lessons", "grading"}, where, "the top level")
     course = raw.get("course")
     if not isinstance(course, dict):
         raise CourseConfigError(f"{where}: a [course] table is required")
@@ -231,6 +231,16 @@ def parse_course(raw: dict[str, Any], *, root: Path, file: Path | None = None) -
     if database is not None and not database.is_absolute():
         gradebook = f"sqlite:///{root / database}"  # relative to the course's root
     roster = settings.get("roster")
+    grading = raw.get("grading", {})
+    if not isinstance(grading, dict):
+        raise CourseConfigError(f"{where}: [grading] must be a table")
+    _only_keys(grading, {"scheduler"}, where, "[grading]")
+    scheduler = _typed(grading, "scheduler", str, where, "[grading]") if grading else ""
+    if scheduler and "://" not in scheduler:
+        raise CourseConfigError(
+            f"{where}: [grading] scheduler must be a Dask scheduler's address such as "
+            f"'tcp://scheduler.example.org:8786', not {scheduler!r}"
+        )
     return Course(
         id=settings["id"],
         title=settings["title"],
@@ -245,6 +255,7 @@ def parse_course(raw: dict[str, Any], *, root: Path, file: Path | None = None) -
         defaults=defaults,
         lessons=tuple(lessons),
         file=file,
+        scheduler=scheduler,
     )
 
 

@@ -1,55 +1,69 @@
-"""`course grade`: autograde every submission, in parallel, each in its own sandbox.
+"""`course grade`: autograde every submission, on Dask workers, each in its own sandbox.
 
-nbgrader does the grading: its autograde sanitises a submission (clears outputs, puts
-the instructor's test cells, hidden tests included, back in place), executes it, scores
-each test cell from its outputs and writes the gradebook. The one step replaced is
-execution: ``SandboxedExecute`` plants canary tests (``autograder.scoring``), runs the
-kernel through ``autograder.sandbox`` (bubblewrap, cgroups, time, memory and output
-limits) on a copy of the submission's plain files, never in nbgrader's output folder, then
-settles the test cells' outputs so that nbgrader's scoring only gives credit for a clean
-pass, and removes the canaries. The nbgrader process itself is trusted and keeps the
-gradebook; only the kernel runs the student's code, and nothing it leaves is read back.
+nbgrader does the grading, split in three steps so that only execution leaves this
+machine (the coordinator, which alone holds the gradebook and the hidden tests):
 
-Before nbgrader sees a submission, the worker stages a copy of it (plain files only, the
-notebook repaired where a student copied a cell, refused when it is too big to parse) and
-scans its cells for tampering (``autograder.integrity``).
+1. **prepare** (here): stage a copy of the submission (plain files only, the notebook
+   repaired where a student copied a cell, refused when too big to parse), scan it for
+   tampering (``autograder.integrity``), and sanitise it with nbgrader's autograde, its
+   execute step replaced by ``HoldForExecution``: outputs cleared, the instructor's test
+   cells, hidden ones included, back in place; canary tests planted
+   (``autograder.scoring``).
+2. **execute** (a Dask worker, ``autograder.cluster.execute_task``): the sanitised notebook
+   and the lesson's and student's plain files run in the sandbox (bubblewrap, cgroups,
+   time, memory and output limits); the executed notebook and its ExecutionResult come
+   back.
+3. **score** (here, as each result arrives): the canaries are judged and removed, the test
+   cells settled so that only a clean pass gives credit, and nbgrader's autograde scores
+   the executed notebook without executing it (its ``--no-execute`` path: sanitising
+   again changes nothing in a notebook sanitised by the grader, and SaveAutoGrades writes
+   the gradebook). Only notebooks executed by the grader after sanitising are scored.
 
-Each submission is graded by its own worker process (``python -m autograder.grade``,
-address space capped), so a submission that breaks anything breaks only its own worker;
-the coordinator records a reason and goes on. The coordinator prepares the gradebook
-(lessons and students exist) before fanning out, and never runs the same submission twice
-at once: nbgrader's check-then-insert on students and submissions races otherwise.
+Steps 1 and 3 run in a fresh process each (a fork server that has imported nbgrader
+once), with a capped address space: a notebook that breaks nbgrader breaks only that
+process, and the run records a reason and goes on. The gradebook is prepared (lessons and
+students exist) before fanning out; no (lesson, student) is in two steps at once, and one
+workspace is graded by one `course grade` at a time (a lock): nbgrader's check-then-insert
+on students and submissions races otherwise.
 
-Per submission it writes ``<workspace>/results/<lesson>/<student>.json``: status, score,
-reason, where and why execution stopped, time, memory, whether it was sandboxed,
-integrity findings, the canaries' verdict and, when a canary passed (*tampered*) or the
-scan found anything, why the autograded score is *withheld*: it counts 0 in the export
-until ``course review`` accepts it (``autograder.review``). Such submissions are also
-marked for manual review in the gradebook (``needs_manual_grade``).
+Nothing is lost and nothing is done twice: each ``SubmissionResult`` is written
+atomically to ``results/<lesson>/<student>.json`` the moment it is scored, with a
+fingerprint of the submission, the lesson and its limits. A re-run skips a submission
+whose fingerprint is unchanged and whose score is in the gradebook (``force`` grades
+again); Ctrl-C stops cleanly and the next run resumes.
+
+A result carries status, score, reason, where and why execution stopped, time, memory,
+whether it was sandboxed, integrity findings, the canaries' verdict and, when a canary
+passed (*tampered*) or the scan found anything, why the autograded score is *withheld*:
+it counts 0 in the export until ``course review`` accepts it (``autograder.review``).
+Such submissions are also marked for manual review in the gradebook.
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import sys
+import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Dict, List, Unicode
+from traitlets import List, Unicode
 
+from autograder.cluster import Progress, dashboard, dask_client, describe_failure, worker_threads
 from autograder.config import Course, Lesson, load_course, nbgrader_api, nbgrader_config
-from autograder.sandbox import Limits, execute_notebook
-from autograder.sandbox.bwrap import Staged
+from autograder.sandbox import ExecutionResult
 from autograder.sandbox.runner import CANARY_MAX_S
 from autograder.scoring import (
     judge_canaries,
@@ -58,103 +72,45 @@ from autograder.scoring import (
     remove_canaries,
     settle_test_cells,
 )
+from autograder.workspace import ERROR, GRADED, INVALID, MISSING, SubmissionResult, sqlite_file
 
-# Margin on top of a lesson's notebook timeout for the worker's own start and nbgrader.
-WORKER_GRACE_S = 120
+# Seconds a prepare or score step may take (nbgrader on one notebook, no execution).
+STEP_TIMEOUT_S = 300
+# The plain files shipped with a submission (the lesson's and the student's), at most.
+MAX_TASK_FILES_MB = 256
 
-
-@dataclass
-class SubmissionResult:
-    """What grading one (lesson, student) submission gave."""
-
-    lesson: str
-    student: str
-    status: str  # graded, missing, invalid, error
-    score: float = 0.0
-    max_score: float = 0.0
-    reason: str = ""
-    execution: str = ""  # the sandbox's status: ok, notebook_timeout, memory, ...
-    seconds: float = 0.0
-    peak_memory_mb: float = 0.0
-    sandboxed: bool = False
-    findings: list[dict[str, Any]] = field(default_factory=list)
-    stopped_cell: int | None = None  # the cell (index) where execution stopped, if it did
-    stop_cause: str = ""  # finer than execution: e.g. "unresponsive" (see ExecutionResult)
-    canaries: dict[str, Any] = field(default_factory=dict)  # planted, ran, passed
-    tampered: bool = False  # a canary passed: the kernel interfered with the tests
-    withheld: str = ""  # why the autograded score is withheld until `course review`
-    notes: list[str] = field(default_factory=list)  # what grading repaired, e.g. copied cells
-    submission_sha256: str = ""  # of the submitted notebook: a review holds for it only
-
-    @property
-    def flagged(self) -> bool:
-        return bool(self.findings) or self.tampered
+# --------------------------------------------------------------------------- nbgrader steps
 
 
-# --------------------------------------------------------------------------- nbgrader step
+class HoldForExecution(NbGraderPreprocessor):
+    """nbgrader's execute step in the prepare pass: plants the canaries in the sanitised
+    notebook and saves it, with the canaries' places, for the worker; executes nothing."""
 
-
-class SandboxedExecute(NbGraderPreprocessor):
-    """nbgrader's execute step, run through ``autograder.sandbox``.
-
-    Configured per lesson by the worker; writes the sandbox's ExecutionResult as JSON to
-    ``result_path`` so the worker can report why a notebook stopped.
-    """
-
-    limits = Dict(help="autograder.sandbox.Limits as a dict (the lesson's limits)").tag(config=True)
-    sandbox = Unicode("auto", help="auto, on or off").tag(config=True)
-    result_path = Unicode("").tag(config=True)
     quick_tests = List(Unicode(), help="grade_ids of test cells known to be quick").tag(config=True)
-    mask = List(Unicode(), help="folders the kernel must not see").tag(config=True)
+    task_path = Unicode("", help="where the sanitised notebook and canaries go").tag(config=True)
 
     def preprocess(self, nb, resources):
-        # nbgrader's output folder holds the sanitised notebook, hidden tests included, and
-        # is where nbgrader writes afterwards: the kernel gets neither, only a copy of the
-        # folder's other regular files (the student's and the lesson's).
-        output_folder = Path(resources.get("metadata", {}).get("path") or ".")
-        limits = Limits(**self.limits)
-        mode = {"auto": None, "on": True, "off": False}[self.sandbox]
-        mask = [Path(folder) for folder in self.mask]
         planted, canaries = plant_canaries(nb, quick=self.quick_tests)
-        executed, outcome = execute_notebook(
-            planted, output_folder, limits, sandbox=mode, mask=mask, canaries=canaries,
-            exclude=("*.ipynb",),
-        )  # fmt: skip
-        verdict = judge_canaries(executed, outcome.replies, canaries)
-        executed = remove_canaries(executed, outcome, canaries)
-        settle_test_cells(executed, outcome.replies)
-        if self.result_path:
-            record = {**asdict(outcome), "canaries": asdict(verdict)}
-            Path(self.result_path).write_text(json.dumps(record))
-        return executed, resources
+        record = {"notebook": nbformat.writes(planted), "canaries": canaries}
+        Path(self.task_path).write_bytes(pickle.dumps(record))
+        return nb, resources
 
 
-def _autograde_config(course: Course, lesson: Lesson, sandbox: str, execution_json: Path):
-    from nbconvert.preprocessors import ClearMetadataPreprocessor
-    from nbgrader.preprocessors import (
-        AssignLatePenalties,
-        CheckCellMetadata,
-        IgnorePattern,
-        LimitOutput,
-        SaveAutoGrades,
-    )
-
+def _sanitise_config(course: Course, lesson: Lesson, submitted: Path, task_path: Path):
     c = nbgrader_config(course)
-    # nbgrader's own list, with Execute replaced by the sandboxed one.
-    c.Autograde.autograde_preprocessors = [
-        SandboxedExecute,
-        IgnorePattern,
-        ClearMetadataPreprocessor,
-        LimitOutput,
-        SaveAutoGrades,
-        AssignLatePenalties,
-        CheckCellMetadata,
-    ]
-    c.SandboxedExecute.limits = asdict(lesson.limits)
-    c.SandboxedExecute.quick_tests = sorted(quick_tests(course.workspace, lesson.id, CANARY_MAX_S))
-    c.SandboxedExecute.sandbox = sandbox
-    c.SandboxedExecute.result_path = str(execution_json)
-    c.SandboxedExecute.mask = [str(folder) for folder in hidden_folders(course)]
+    c.CourseDirectory.submitted_directory = str(submitted)
+    c.Autograde.autograde_preprocessors = [HoldForExecution]
+    c.HoldForExecution.quick_tests = sorted(quick_tests(course.workspace, lesson.id, CANARY_MAX_S))
+    c.HoldForExecution.task_path = str(task_path)
+    return c
+
+
+def _score_config(course: Course, executed: Path):
+    """nbgrader's own autograde on a notebook the grader executed: its ``--no-execute``."""
+    c = nbgrader_config(course)
+    c.CourseDirectory.submitted_directory = str(executed)
+    c.Execute.enabled = False
+    c.ClearOutput.enabled = False
     return c
 
 
@@ -164,57 +120,40 @@ def hidden_folders(course: Course) -> list[Path]:
     from autograder.sandbox import REPOSITORY_ROOT
 
     folders = [course.root, course.workspace, REPOSITORY_ROOT]
-    if course.gradebook_url.startswith("sqlite:///"):
-        folders.append(Path(course.gradebook_url.removeprefix("sqlite:///")).parent)
+    gradebook_file = sqlite_file(course.gradebook_url)
+    if gradebook_file is not None:
+        folders.append(gradebook_file.parent)
     return list(dict.fromkeys(folder.resolve() for folder in folders))
 
 
 # --------------------------------------------------------------------------- one submission
 
 
-def grade_submission(
-    course: Course, lesson: Lesson, student: str, sandbox: str
-) -> SubmissionResult:
-    """Grade one submission in this process (the worker's job); never raises for bad input.
+def prepare_submission(course: Course, lesson: Lesson, student: str, sandbox: str) -> dict:
+    """Step 1, in its own process: stage, scan and sanitise one submission.
 
-    nbgrader reads a staged copy of the submission (regular files only; the notebook
-    repaired where a student copied a cell), never the student's folder itself.
+    Returns ``result`` (the SubmissionResult so far, as a dict) and ``task``: what the
+    worker executes (``autograder.cluster.execute_task``), or None when there is nothing
+    to execute (no submission, or nbgrader refused it: ``result`` says why).
     """
     from autograder.integrity import scan_notebook
 
-    result = SubmissionResult(lesson.id, student, status="graded")
-    started = time.monotonic()
-    submitted = course.workspace / "submitted" / student / lesson.id
-    notebook_path = submitted / f"{lesson.id}.ipynb"
-    source = nbformat.read(lesson.notebook(course.source), as_version=4)
-    result.max_score = lesson.points
-
+    layout = course.layout
+    result = SubmissionResult(lesson.id, student, status=GRADED, max_score=lesson.points)
+    notebook_path = layout.submitted_notebook(student, lesson.id)
     if not notebook_path.is_file() or notebook_path.is_symlink():
-        result.status, result.reason = "missing", "no submission"
-        return result
+        result.status, result.reason = MISSING, "no submission"
+        return {"result": asdict(result), "task": None}
     result.submission_sha256 = hashlib.sha256(notebook_path.read_bytes()).hexdigest()
 
-    config_dir = course.workspace / "results" / lesson.id
-    config_dir.mkdir(parents=True, exist_ok=True)
-    execution_json = config_dir / f".{student}.execution.json"
-    execution_json.unlink(missing_ok=True)
-    config = _autograde_config(course, lesson, sandbox, execution_json)
-    staged = course.workspace / "staging" / "submitted"
-    target = staged / student / lesson.id
-    shutil.rmtree(target, ignore_errors=True)
-    target.mkdir(parents=True)
-    files = Staged.workdir(submitted, exclude=(f"{lesson.id}.ipynb",))  # plain files only
-    try:
-        files.copy_to(target)
-    finally:
-        files.close()
-    config.CourseDirectory.submitted_directory = str(staged)
-
+    scratch = _scratch(course, lesson.id, student)
+    target = scratch / "submitted" / student / lesson.id
+    _stage_files(layout.submitted(student, lesson.id), target, exclude=(f"{lesson.id}.ipynb",))
     notebook, problem = read_submission(notebook_path)
     if notebook is None:
         # Graded as the blank student copy: 0 for every test that the stubs fail, and a
         # reason. The student's file stays as it was.
-        result.status = "invalid"
+        result.status = INVALID
         result.reason = f"{problem}; graded as blank"
         shutil.copyfile(lesson.notebook(course.release), target / f"{lesson.id}.ipynb")
     else:
@@ -222,34 +161,77 @@ def grade_submission(
         if repaired:
             result.notes.append(repaired)
         nbformat.write(notebook, target / f"{lesson.id}.ipynb")
+        source = nbformat.read(lesson.notebook(course.source), as_version=4)
         result.findings = [
             asdict(f) for f in scan_notebook(_without_release_cells(notebook, course), source)
         ]
 
+    held = scratch / "held.pickle"
+    config = _sanitise_config(course, lesson, scratch / "submitted", held)
     outcome = nbgrader_api(course, config).autograde(lesson.id, student, force=True, create=True)
-    if not outcome["success"]:
-        result.status = "error"
-        result.reason = "nbgrader autograde failed: " + _last_line(
+    if not outcome["success"] or not held.is_file():
+        result.status = ERROR
+        result.reason = "nbgrader could not sanitise it: " + _last_line(
             outcome.get("error") or outcome.get("log")
         )
-    if execution_json.is_file():
-        execution = json.loads(execution_json.read_text())
-        execution_json.unlink()
-        result.execution = execution["status"]
-        result.stopped_cell = execution.get("stopped_cell")
-        result.stop_cause = execution.get("cause", "")
-        result.peak_memory_mb = execution["peak_memory_mb"]
-        result.sandboxed = execution["sandboxed"]
-        result.canaries = execution.get("canaries", {})
-        if execution["status"] != "ok" and result.status == "graded":
-            result.reason = execution["reason"]
-    elif result.status == "graded":
-        result.status = "error"
-        result.reason = "the notebook was not executed (nbgrader stopped before it)"
-    result.score = _score(course, lesson.id, student) if result.status != "error" else 0.0
-    if result.canaries.get("passed"):
+        return {"result": asdict(result), "task": None}
+    sanitised = pickle.loads(held.read_bytes())
+    autograded = layout.autograded_notebook(student, lesson.id).parent
+    task = {
+        "lesson": lesson.id,
+        "student": student,
+        "notebook": sanitised["notebook"],
+        "canaries": sanitised["canaries"],
+        "files": _read_files(autograded, exclude=("*.ipynb",)),
+        "limits": asdict(lesson.limits),
+        "sandbox": {"auto": None, "on": True, "off": False}[sandbox],
+        "mask": [str(folder) for folder in hidden_folders(course)],
+    }
+    return {"result": asdict(result), "task": task}
+
+
+def score_submission(
+    course: Course, lesson: Lesson, student: str, result: dict, task: dict, executed: dict
+) -> dict:
+    """Step 3, in its own process: judge the canaries, settle the test cells and let
+    nbgrader score the executed notebook (no execution). Returns the SubmissionResult."""
+    result = SubmissionResult.from_dict(result)
+    outcome = ExecutionResult(**executed["execution"])
+    canaries = {int(k): int(v) for k, v in task["canaries"].items()}
+    notebook = nbformat.reads(executed["notebook"], as_version=4)
+    verdict = judge_canaries(notebook, outcome.replies, canaries)
+    notebook = remove_canaries(notebook, outcome, canaries)
+    settle_test_cells(notebook, outcome.replies)
+
+    scratch = _scratch(course, lesson.id, student, fresh=False)
+    folder = scratch / "executed" / student / lesson.id
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    nbformat.write(notebook, folder / f"{lesson.id}.ipynb")
+    timestamp = scratch / "submitted" / student / lesson.id / "timestamp.txt"
+    if timestamp.is_file():  # the hand-in time, for nbgrader's late penalty
+        shutil.copyfile(timestamp, folder / "timestamp.txt")
+    config = _score_config(course, scratch / "executed")
+    graded = nbgrader_api(course, config).autograde(lesson.id, student, force=True, create=True)
+    if not graded["success"]:
+        result.status = ERROR
+        result.reason = "nbgrader could not score it: " + _last_line(
+            graded.get("error") or graded.get("log")
+        )
+
+    result.execution = outcome.status
+    result.stopped_cell = outcome.stopped_cell
+    result.stop_cause = outcome.cause
+    result.peak_memory_mb = outcome.peak_memory_mb
+    result.sandboxed = outcome.sandboxed
+    result.canaries = asdict(verdict)
+    result.worker = executed.get("worker", "")
+    if outcome.status != "ok" and result.status == GRADED:
+        result.reason = outcome.reason
+    result.score = _score(course, lesson.id, student) if result.status != ERROR else 0.0
+    if verdict.passed:
         result.tampered = True
-        names = ", ".join(result.canaries["passed"])
+        names = ", ".join(verdict.passed)
         result.withheld = (
             f"a test that must fail passed (a copy of {names} with a wrong expectation): "
             "the notebook's process interfered with the tests"
@@ -258,8 +240,44 @@ def grade_submission(
         result.withheld = f"{len(result.findings)} integrity finding(s) to review"
     if result.withheld or result.findings:
         _mark_for_review(course, lesson.id, student)
-    result.seconds = time.monotonic() - started
-    return result
+    return asdict(result)
+
+
+def _scratch(course: Course, lesson_id: str, student: str, fresh: bool = True) -> Path:
+    """The submission's scratch folder under staging/ (emptied when ``fresh``)."""
+    folder = course.layout.staging / lesson_id / student
+    if fresh:
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+    return folder
+
+
+def _stage_files(source: Path, target: Path, exclude: tuple[str, ...]) -> None:
+    """Copy the plain files of ``source`` to ``target`` (no links, devices or fifos)."""
+    from autograder.sandbox.bwrap import Staged
+
+    target.mkdir(parents=True, exist_ok=True)
+    files = Staged.workdir(source, exclude=exclude)
+    try:
+        files.copy_to(target)
+    finally:
+        files.close()
+
+
+def _read_files(folder: Path, exclude: tuple[str, ...]) -> dict[str, bytes]:
+    """The plain files below ``folder`` as {relative POSIX path: bytes}, for a task."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="grading-files-") as copy:
+        _stage_files(folder, Path(copy), exclude)  # the same rules as every other copy
+        files, total = {}, 0
+        for path in sorted(Path(copy).rglob("*")):
+            if path.is_file():
+                total += path.stat().st_size
+                if total > MAX_TASK_FILES_MB * 2**20:
+                    raise ValueError(f"the submission's files are over {MAX_TASK_FILES_MB} MB")
+                files[path.relative_to(copy).as_posix()] = path.read_bytes()
+    return files
 
 
 # Caps on what a worker parses (collect refuses such notebooks first; this is the second
@@ -376,6 +394,17 @@ def _last_line(text: str | None) -> str:
 # --------------------------------------------------------------------------- the class
 
 
+class GradingRun(list):
+    """The results of a `course grade` run (a list, in the course's order), and how it
+    went: ``reused`` how many were unchanged since their last grade and kept,
+    ``interrupted`` whether Ctrl-C stopped it (the list then holds what was done)."""
+
+    reused: int = 0
+    interrupted: bool = False
+    remaining: int = 0
+    dashboard: str = ""
+
+
 def grade_all(
     course: Course,
     lessons: list[Lesson],
@@ -384,36 +413,285 @@ def grade_all(
     jobs: int | None = None,
     sandbox: str = "auto",
     progress: bool = False,
-) -> list[SubmissionResult]:
-    """Grade every (lesson, student) submission with ``jobs`` worker processes.
+    scheduler: str | None = None,
+    force: bool = False,
+) -> GradingRun:
+    """Grade every (lesson, student) submission; execution on Dask workers.
 
     Students default to everyone with a submission in the workspace, plus the roster.
+    ``scheduler`` (default: course.toml's ``[grading] scheduler``) is a Dask scheduler's
+    address; without one, an embedded LocalCluster of ``jobs`` workers (default: the
+    CPU count) runs here. ``force`` grades again what is unchanged since its last grade.
+    ``progress`` shows a bar on a terminal; otherwise a line a minute goes to stderr
+    when the run takes that long.
     """
-    from tqdm import tqdm
-
-    submitted = course.workspace / "submitted"
+    layout = course.layout
     if students is None:
-        found = {p.name for p in submitted.iterdir() if p.is_dir()} if submitted.is_dir() else set()
-        students = sorted(found | set(course.students() or []))
-    _prepare_gradebook(course, lessons, students)
-    tasks = [(lesson, student) for lesson in lessons for student in students]
+        students = sorted(layout.submitters() | set(course.students() or []))
     jobs = max(1, jobs or os.cpu_count() or 1)
-    with (
-        ThreadPoolExecutor(max_workers=jobs) as pool,
-        tqdm(total=len(tasks), desc="grade", unit="notebook", disable=not progress) as bar,
-    ):
-        futures = {
-            task: pool.submit(_run_worker, course, *task, sandbox)
-            for task in sorted(tasks, key=lambda task: _expected_cost(course, *task), reverse=True)
-        }
-        for _ in as_completed(futures.values()):
-            bar.update(1)
-        results = [futures[task].result() for task in tasks]  # in the course's order
-    for result in results:
-        path = course.workspace / "results" / result.lesson / f"{result.student}.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(asdict(result), indent=1, sort_keys=True))
-    return results
+    scheduler = course.scheduler if scheduler is None else scheduler
+    with _workspace_lock(course):
+        _prepare_gradebook(course, lessons, students)
+        run = GradingRun()
+        done: dict[tuple[str, str], SubmissionResult] = {}
+        todo = []
+        in_gradebook = _graded_in_gradebook(course, lessons)
+        for lesson in lessons:
+            for student in students:
+                mark = fingerprint(course, lesson, student, sandbox)
+                kept = None if force else layout.read_result(lesson.id, student)
+                if kept and _still_valid(kept, mark, (lesson.id, student) in in_gradebook):
+                    done[lesson.id, student] = kept
+                else:
+                    todo.append((lesson, student, mark))
+        run.reused = len(done)
+        todo.sort(key=lambda task: _expected_cost(course, task[0], task[1]), reverse=True)
+        if todo:
+            with dask_client(jobs, scheduler or "") as client:
+                run.dashboard = dashboard(client) if scheduler else ""
+                if run.dashboard:
+                    print(f"course grade: Dask dashboard at {run.dashboard}", file=sys.stderr)
+                grader = _Coordinator(course, client, sandbox, jobs)
+                run.interrupted = grader.run(todo, done, progress)
+        run.remaining = len(todo) + run.reused - len(done)
+        order = [(lesson.id, student) for lesson in lessons for student in students]
+        run.extend(done[key] for key in order if key in done)
+        return run
+
+
+def fingerprint(course: Course, lesson: Lesson, student: str, sandbox: str) -> str:
+    """What a grade depends on: the submitted files, the lesson (its source folder, as
+    nbgrader's hidden tests come from there), its limits, the sandbox mode and the
+    grader's version. Equal fingerprints: grading again would give the same result."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(f"{version('dlcourse-autograder')}|{sandbox}|".encode())
+    digest.update(json.dumps(asdict(lesson.limits), sort_keys=True).encode())
+    digest.update(_folder_digest(lesson.notebook(course.source).parent).encode())
+    digest.update(_folder_digest(course.layout.submitted(student, lesson.id)).encode())
+    return digest.hexdigest()
+
+
+def _folder_digest(folder: Path) -> str:
+    """A hash of the names and contents of the regular files below ``folder``."""
+    digest = hashlib.sha256()
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not path.is_symlink():
+                digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _still_valid(kept: SubmissionResult, mark: str, in_gradebook: bool) -> bool:
+    """Whether a result can stand for a re-run: same fingerprint, a real grade (errors
+    are tried again), and, for a handed-in notebook, its score still in the gradebook."""
+    if kept.fingerprint != mark or kept.status == ERROR:
+        return False
+    return kept.status == MISSING or in_gradebook
+
+
+def _graded_in_gradebook(course: Course, lessons: list[Lesson]) -> set[tuple[str, str]]:
+    from nbgrader.api import Gradebook, MissingEntry
+
+    found = set()
+    with Gradebook(course.gradebook_url) as gradebook:
+        for lesson in lessons:
+            with contextlib.suppress(MissingEntry):
+                for submission in gradebook.find_assignment(lesson.id).submissions:
+                    found.add((lesson.id, submission.student.id))
+    return found
+
+
+@contextlib.contextmanager
+def _workspace_lock(course: Course):
+    """One `course grade` per workspace at a time (nbgrader races otherwise)."""
+    course.workspace.mkdir(parents=True, exist_ok=True)
+    path = course.workspace / "grading.lock"
+    with open(path, "a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            holder = lock.read().strip() or "another process"
+            raise RuntimeError(
+                f"another `course grade` is grading this workspace ({holder}); wait for it"
+            ) from None
+        lock.seek(0)
+        lock.truncate()
+        lock.write(f"pid {os.getpid()}")
+        lock.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+class _Coordinator:
+    """Feeds the Dask workers and scores what they return, each result written at once.
+
+    One thread per submission in flight (enough to keep every worker busy while others
+    prepare or score); prepare and score steps run in child processes, at most
+    ``local_jobs`` at a time (this machine's CPUs).
+    """
+
+    def __init__(self, course: Course, client: Any, sandbox: str, local_jobs: int) -> None:
+        self.course = course
+        self.client = client
+        self.sandbox = sandbox
+        self.local_jobs = max(1, min(local_jobs, os.cpu_count() or 1))
+        self.local = threading.Semaphore(self.local_jobs)
+        self.stopping = threading.Event()
+        self.children: set[Any] = set()
+        self.futures: set[Any] = set()
+        self.lock = threading.Lock()
+
+    def run(self, todo: list, done: dict, progress: bool) -> bool:
+        """Grade ``todo``, adding each result to ``done``; True when Ctrl-C stopped it."""
+        in_flight = 2 * worker_threads(self.client) + self.local_jobs
+        bar = Progress(len(todo), terminal=progress)
+        pool = ThreadPoolExecutor(max_workers=min(in_flight, 1024), thread_name_prefix="grade")
+        try:
+            futures = [pool.submit(self.grade_one, *task) for task in todo]
+            for future in as_completed(futures):
+                result = future.result()
+                if result is not None:
+                    done[result.lesson, result.student] = result
+                    bar.update(failed=result.status == ERROR)
+            return False
+        except KeyboardInterrupt:
+            self.stop()
+            return True
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+            bar.close()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        with self.lock:
+            children, futures = list(self.children), list(self.futures)
+        for child in children:
+            with contextlib.suppress(Exception):
+                child.kill()
+        with contextlib.suppress(Exception):
+            self.client.cancel(futures)
+
+    def grade_one(self, lesson: Lesson, student: str, mark: str) -> SubmissionResult | None:
+        """All three steps for one submission; None when the run is stopping."""
+        started = time.monotonic()
+        try:
+            prepared = self.step(prepare_submission, lesson, student, self.sandbox)
+            result, task = prepared["result"], prepared["task"]
+            if task is not None:
+                executed = self.execute(task)
+                if "failure" in executed:
+                    result = {**result, "status": ERROR, "reason": executed["failure"]}
+                else:
+                    result = self.step(score_submission, lesson, student, result, task, executed)
+            result = SubmissionResult.from_dict(result)
+        except _Stopped:
+            return None
+        except _StepFailed as failure:
+            result = SubmissionResult(
+                lesson.id, student, status=ERROR, max_score=lesson.points, reason=str(failure)
+            )
+        if self.stopping.is_set():
+            return None
+        if result.status == ERROR:
+            result.score = 0.0
+        result.fingerprint = mark
+        result.seconds = time.monotonic() - started
+        self.course.layout.write_result(result)
+        shutil.rmtree(self.course.layout.staging / lesson.id / student, ignore_errors=True)
+        return result
+
+    def execute(self, task: dict) -> dict:
+        """Step 2 on a Dask worker; ``failure`` says why when it gave no result."""
+        from autograder.cluster import execute_task
+
+        if self.stopping.is_set():
+            raise _Stopped
+        future = self.client.submit(
+            execute_task, task, pure=False, key=f"execute-{task['lesson']}-{task['student']}-"
+            + hashlib.sha256(os.urandom(16)).hexdigest()[:8],
+        )  # fmt: skip
+        with self.lock:
+            self.futures.add(future)
+        try:
+            return future.result()
+        except Exception as error:
+            if self.stopping.is_set():
+                raise _Stopped from None
+            return {"failure": describe_failure(error)}
+        finally:
+            with self.lock:
+                self.futures.discard(future)
+            future.release()
+
+    def step(self, function: Callable, lesson: Lesson, student: str, *args: Any) -> dict:
+        """Run a prepare or score step in a fresh child process; its return value."""
+        with self.local:
+            if self.stopping.is_set():
+                raise _Stopped
+            scratch = self.course.layout.staging / lesson.id / student
+            scratch.mkdir(parents=True, exist_ok=True)
+            name = function.__name__
+            inbox, outbox = scratch / f"{name}.in", scratch / f"{name}.out"
+            inbox.write_bytes(pickle.dumps(args))
+            outbox.unlink(missing_ok=True)
+            child = _worker_context().Process(
+                target=_child, args=(str(self.course.file), name, lesson.id, student, inbox, outbox)
+            )
+            with self.lock:
+                self.children.add(child)
+            child.start()
+            child.join(STEP_TIMEOUT_S)
+            with self.lock:
+                self.children.discard(child)
+            if child.is_alive():
+                child.kill()
+                child.join()
+                raise _StepFailed(f"{_STEP_WORDS[name]} took longer than {STEP_TIMEOUT_S} s")
+        if self.stopping.is_set():
+            raise _Stopped
+        if not outbox.is_file():
+            raise _StepFailed(
+                f"{_STEP_WORDS[name]} stopped without a result (exit code {child.exitcode})"
+            )
+        value = pickle.loads(outbox.read_bytes())  # written by our own child, not a kernel
+        if isinstance(value, str):
+            raise _StepFailed(value)
+        return value
+
+
+class _Stopped(Exception):
+    """The run is stopping (Ctrl-C): drop this submission, write nothing."""
+
+
+class _StepFailed(Exception):
+    """A prepare or score step gave no result; the message is the reason."""
+
+
+_STEPS = {"prepare_submission": prepare_submission, "score_submission": score_submission}
+_STEP_WORDS = {"prepare_submission": "preparing it", "score_submission": "scoring it"}
+
+
+def _child(config: str, name: str, lesson_id: str, student: str, inbox: Path, outbox: Path):
+    """One step in its own process; any failure becomes a reason (a string)."""
+    import warnings
+
+    # nbgrader's gradebook code trips SQLAlchemy's autoflush warnings on every submission;
+    # they say nothing about the submission and bury what does on the instructor's terminal.
+    warnings.filterwarnings("ignore", module="nbgrader")
+    warnings.filterwarnings("ignore", message=".*not in session.*")
+    cap_own_memory(WORKER_MEMORY_MB)
+    try:
+        course = load_course(config)
+        args = pickle.loads(Path(inbox).read_bytes())
+        value: Any = _STEPS[name](course, course.lesson(lesson_id), student, *args)
+    except Exception as error:  # a bug, a broken gradebook: record it, keep the batch going
+        value = f"{_STEP_WORDS[name]} failed: {type(error).__name__}: {error}"[:500]
+    Path(outbox).write_bytes(pickle.dumps(value))
 
 
 def _expected_cost(course: Course, lesson: Lesson, student: str) -> float:
@@ -424,9 +702,9 @@ def _expected_cost(course: Course, lesson: Lesson, student: str) -> float:
     last leaves the other workers idle while it runs; started first, it overlaps with the
     rest. Only a re-grade knows which one that is: a notebook's size says nothing of it.
     """
-    result = course.workspace / "results" / lesson.id / f"{student}.json"
+    path = course.layout.result_path(lesson.id, student)
     with contextlib.suppress(OSError, ValueError, TypeError, AttributeError):
-        return float(json.loads(result.read_text()).get("seconds", 0.0))
+        return float(json.loads(path.read_text()).get("seconds", 0.0))
     return 0.0
 
 
@@ -448,9 +726,9 @@ def _prepare_gradebook(course: Course, lessons: list[Lesson], students: list[str
             gradebook.update_or_create_student(student)
 
 
-# Workers start from a fork server that has imported nbgrader and this module once:
-# each submission still gets a fresh process (that can be killed), without paying the
-# seconds of imports again.
+# Steps run in processes from a fork server that has imported nbgrader and this module
+# once: each submission still gets fresh processes (that can be killed), without paying
+# the seconds of imports again.
 _PRELOAD = ["autograder.grade", "autograder.integrity", "nbgrader.apps", "nbgrader.api"]
 
 
@@ -462,37 +740,10 @@ def _worker_context():
     return context
 
 
-def _run_worker(course: Course, lesson: Lesson, student: str, sandbox: str) -> SubmissionResult:
-    out = course.workspace / "results" / lesson.id / f".{student}.worker.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.unlink(missing_ok=True)
-    started = time.monotonic()
-    limit = lesson.limits.notebook_timeout + WORKER_GRACE_S
-    process = _worker_context().Process(
-        target=_worker, args=(str(course.file), lesson.id, student, sandbox, str(out))
-    )
-    process.start()
-    process.join(limit)
-    if process.is_alive():
-        process.kill()
-        process.join()
-        reason = f"the grading worker ran longer than {limit:.0f} s and was stopped"
-    elif out.is_file():
-        result = SubmissionResult(**json.loads(out.read_text()))
-        out.unlink()
-        return result
-    else:
-        reason = f"the grading worker stopped without a result (exit code {process.exitcode})"
-    return SubmissionResult(
-        lesson.id, student, status="error", reason=reason, max_score=lesson.points,
-        score=0.0, seconds=time.monotonic() - started,
-    )  # fmt: skip
-
-
 # The grading worker is trusted code that reads hostile input (a notebook of any shape, a
 # kernel's outputs): its address space is capped, so a notebook that would blow it up
-# ends as an "error" result (MemoryError) instead of swapping the machine. The kernel it
-# starts gets the limit lifted (autograder.sandbox.runner) and is capped by cgroups.
+# ends as an "error" result (MemoryError) instead of swapping the machine. Kernels run
+# elsewhere (Dask workers), capped by cgroups.
 WORKER_MEMORY_MB = 3072
 
 
@@ -505,41 +756,3 @@ def cap_own_memory(megabytes: int) -> None:
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-
-
-def _worker(config: str, lesson_id: str, student: str, sandbox: str, out: str) -> None:
-    """One submission, in its own process; any failure becomes an "error" result."""
-    import warnings
-
-    # nbgrader's gradebook code trips SQLAlchemy's autoflush warnings on every submission;
-    # they say nothing about the submission and bury what does on the instructor's terminal.
-    warnings.filterwarnings("ignore", module="nbgrader")
-    warnings.filterwarnings("ignore", message=".*not in session.*")
-    cap_own_memory(WORKER_MEMORY_MB)
-    course = load_course(config)
-    lesson = course.lesson(lesson_id)
-    try:
-        result = grade_submission(course, lesson, student, sandbox)
-    except Exception as error:  # a bug or a broken gradebook: record it, keep the batch going
-        result = SubmissionResult(
-            lesson_id, student, status="error", max_score=lesson.points,
-            reason=f"grading failed: {type(error).__name__}: {error}"[:500],
-        )  # fmt: skip
-    Path(out).write_text(json.dumps(asdict(result)))
-
-
-def main(argv: list[str] | None = None) -> int:
-    """The worker: grade one submission and write its SubmissionResult as JSON."""
-    parser = argparse.ArgumentParser(prog="python -m autograder.grade")
-    parser.add_argument("--config", type=Path, required=True)
-    parser.add_argument("--lesson", required=True)
-    parser.add_argument("--student", required=True)
-    parser.add_argument("--sandbox", choices=["auto", "on", "off"], default="auto")
-    parser.add_argument("--out", type=Path, required=True)
-    args = parser.parse_args(argv)
-    _worker(str(args.config), args.lesson, args.student, args.sandbox, str(args.out))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

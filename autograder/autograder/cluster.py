@@ -1,0 +1,211 @@
+"""Where submissions execute: Dask distributed workers, local or on a cluster.
+
+``course grade`` hands each sanitised submission to a Dask worker as one task
+(``execute_task``): the notebook (hidden tests and canaries in place), the lesson's and the
+student's plain files, and the limits. The worker runs it in the sandbox
+(``autograder.sandbox``) and returns the executed notebook and the ExecutionResult; it
+needs the course's Python environment and bubblewrap, nothing else: no gradebook, no
+course folder, no nbgrader configuration.
+
+``dask_client`` gives a client: to an embedded ``LocalCluster`` (loopback only, no
+dashboard, one single-threaded worker process per job) by default, or to an existing
+scheduler (``--scheduler tcp://host:8786`` or ``[grading] scheduler`` in course.toml).
+
+Fault handling is Dask's: a worker that dies mid-task has its tasks rescheduled on
+another worker. The embedded cluster allows one such death per task
+(``distributed.scheduler.allowed-failures = 1``): a submission that kills two workers
+ends as ``KilledWorker``, which grading records as an error. A scheduler started by hand
+should get the same setting (README: "A large class"). A kernel never outlives its
+worker: bubblewrap runs it with ``--die-with-parent`` in its own pid namespace.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import asdict
+from pathlib import Path, PurePosixPath
+from typing import Any, TextIO
+
+# What the embedded cluster and the tasks are allowed (see the module docstring).
+ALLOWED_FAILURES = 1
+DASK_SETTINGS = {
+    "distributed.scheduler.allowed-failures": ALLOWED_FAILURES,
+    # Grading tasks are independent and each holds one notebook: no work stealing of
+    # tasks already assigned (a stolen task would have been sent twice), no spilling.
+    "distributed.scheduler.work-stealing": False,
+    "distributed.worker.memory.target": False,
+    "distributed.worker.memory.spill": False,
+    "distributed.worker.memory.pause": False,
+    "distributed.worker.memory.terminate": False,
+    "distributed.comm.timeouts.connect": "30s",
+}
+
+
+@contextlib.contextmanager
+def dask_client(jobs: int, scheduler: str = "") -> Iterator[Any]:
+    """A Dask client: to ``scheduler`` when given, else to a LocalCluster of ``jobs``
+    single-threaded worker processes on the loopback interface, closed at the end."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    with dask.config.set(DASK_SETTINGS):
+        if scheduler:
+            try:
+                client = Client(scheduler, timeout="30s")
+            except (OSError, TimeoutError) as error:
+                raise RuntimeError(
+                    f"cannot reach the Dask scheduler {scheduler}: {error}"
+                ) from None  # noqa: E501
+            with client:
+                yield client
+            return
+        with (
+            LocalCluster(
+                n_workers=jobs,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+                # The scheduler serves a few HTTP routes (health) even without a
+                # dashboard: on the loopback interface and a free port, never :8787.
+                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                memory_limit=0,
+                silence_logs=logging.ERROR,
+            ) as cluster,
+            Client(cluster) as client,
+        ):  # fmt: skip
+            yield client
+
+
+def worker_threads(client: Any) -> int:
+    """How many tasks the cluster runs at once now (at least 1)."""
+    return max(1, sum(client.nthreads().values()))
+
+
+def dashboard(client: Any) -> str:
+    """The Dask dashboard's address, "" when the scheduler has none."""
+    try:
+        info = client.scheduler_info()
+    except Exception:  # an old scheduler, or one going away: no dashboard to show
+        return ""
+    if not info.get("services", {}).get("dashboard"):
+        return ""
+    return str(client.dashboard_link or "")
+
+
+# --------------------------------------------------------------------------- the task
+
+
+def execute_task(task: dict[str, Any]) -> dict[str, Any]:
+    """Run on a worker: execute one sanitised submission in the sandbox.
+
+    ``task`` (built by ``autograder.grade``): ``notebook`` (JSON text), ``files``
+    (relative POSIX path -> bytes), ``limits`` (a Limits as a dict), ``sandbox`` (True,
+    False or None for "where it works"), ``mask`` (folders to hide, where they exist on
+    this machine), ``canaries`` ({cell index: original index}). Returns ``notebook``
+    (the executed one, JSON text), ``execution`` (the ExecutionResult as a dict) and
+    ``worker`` (this worker's address).
+    """
+    import nbformat
+
+    from autograder.sandbox import Limits, execute_notebook
+
+    notebook = nbformat.reads(task["notebook"], as_version=4)
+    with tempfile.TemporaryDirectory(prefix="grading-task-") as folder:
+        write_files(Path(folder), task["files"])
+        executed, outcome = execute_notebook(
+            notebook, Path(folder), Limits(**task["limits"]), sandbox=task["sandbox"],
+            mask=[Path(path) for path in task["mask"]],
+            canaries={int(k): int(v) for k, v in task["canaries"].items()},
+        )  # fmt: skip
+    return {
+        "notebook": nbformat.writes(executed),
+        "execution": asdict(outcome),
+        "worker": _worker_address(),
+    }
+
+
+def write_files(folder: Path, files: dict[str, bytes]) -> None:
+    """Write ``files`` below ``folder``; a path that would leave it is refused."""
+    for name, content in files.items():
+        relative = PurePosixPath(name)
+        if relative.is_absolute() or ".." in relative.parts or not relative.parts:
+            raise ValueError(f"unsafe file name in a grading task: {name!r}")
+        path = folder.joinpath(*relative.parts)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+
+
+def _worker_address() -> str:
+    try:
+        from distributed import get_worker
+
+        return str(get_worker().address)
+    except ValueError:  # not on a worker (called directly, in tests)
+        return "local"
+
+
+# --------------------------------------------------------------------------- progress
+
+
+class Progress:
+    """Progress over submissions for an instructor to watch: a tqdm bar on a terminal
+    (done, failed, rate, ETA), else one line a minute (for logs and batch jobs)."""
+
+    LOG_EVERY_S = 60.0
+
+    def __init__(self, total: int, *, terminal: bool, stream: TextIO | None = None) -> None:
+        from tqdm import tqdm
+
+        self.total, self.done, self.failed = total, 0, 0
+        self.stream = stream or sys.stderr
+        self.started = self.logged = time.monotonic()
+        self.bar = tqdm(total=total, desc="grade", unit="notebook", disable=not terminal)
+        self.terminal = terminal
+
+    def update(self, failed: bool) -> None:
+        self.done += 1
+        self.failed += failed
+        self.bar.update(1)
+        if failed:
+            self.bar.set_postfix(failed=self.failed)
+        now = time.monotonic()
+        if not self.terminal and now - self.logged >= self.LOG_EVERY_S:
+            self.logged = now
+            print(self.line(now), file=self.stream, flush=True)
+
+    def line(self, now: float | None = None) -> str:
+        elapsed = (now or time.monotonic()) - self.started
+        rate = self.done / elapsed * 60 if elapsed > 0 else 0.0
+        left = self.total - self.done
+        eta = f", about {_duration(left / rate * 60)} left" if rate > 0 and left else ""
+        return (
+            f"course grade: {self.done}/{self.total} done, {self.failed} failed, "
+            f"{left} remaining, {rate:.1f}/min{eta}"
+        )
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def _duration(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
+
+
+def describe_failure(error: BaseException) -> str:
+    """Why a task gave no result, for the SubmissionResult's reason."""
+    name = type(error).__name__
+    if name == "KilledWorker":
+        return (
+            f"its execution killed {ALLOWED_FAILURES + 1} grading workers (each died while "
+            "running it); it was not retried again"
+        )
+    if name == "CancelledError":
+        return "its execution was cancelled (the scheduler or the grading run went away)"
+    return f"execution failed on the worker: {name}: {error}"[:500]

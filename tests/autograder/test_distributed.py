@@ -1,0 +1,298 @@
+"""`course grade` on Dask: the same grades everywhere, nothing lost when a worker or the
+coordinator dies, and workers started by hand on "other machines" (here: loopback).
+
+Each test grades a few students of the example course's demo class in a fresh copy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import psutil
+import pytest
+from support import tight_example_course
+
+from autograder.cluster import dask_client
+from autograder.config import load_course, nbgrader_api
+from autograder.democlass import make_demo_class
+from autograder.grade import grade_all
+from autograder.release import release_lessons
+from autograder.workspace import ERROR, GRADED
+
+pytestmark = [pytest.mark.slow]
+
+HONEST = ["perfect", "partial", "blank"]
+SLOW_SECONDS = 6  # the slow student's first cell sleeps this long (under the cell limit)
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture
+def course():
+    """A released copy of the example course with its demo class and a slow student."""
+    base = Path(tempfile.mkdtemp(prefix="course-dask-test-", dir="/var/tmp"))
+    course = load_course(tight_example_course(base))
+    assert all(r.ok for r in release_lessons(course, course.lessons, run=False))
+    (lesson,) = course.lessons
+    make_demo_class(course, lesson, course.workspace / "submitted")
+    perfect = course.layout.submitted_notebook("perfect", lesson.id)
+    notebook = nbformat.read(perfect, as_version=4)
+    first_code = next(cell for cell in notebook.cells if cell.cell_type == "code")
+    first_code.source = f"import time\ntime.sleep({SLOW_SECONDS})\n" + first_code.source
+    slow = course.layout.submitted_notebook("slow", lesson.id)
+    slow.parent.mkdir(parents=True)
+    nbformat.write(notebook, slow)
+    yield course
+    shutil.rmtree(base, ignore_errors=True)
+
+
+def scores(results) -> dict[str, float]:
+    return {r.student: r.score for r in results}
+
+
+def test_a_local_cluster_gives_the_grades_plain_nbgrader_gives(course):
+    """Honest submissions: Dask + sandbox + scoring = nbgrader's own autograde."""
+    (lesson,) = course.lessons
+    ours = grade_all(course, [lesson], HONEST, jobs=2)
+    assert [r.status for r in ours] == [GRADED] * len(HONEST)
+    assert len({r.worker for r in ours}) >= 1 and all(r.worker.startswith("tcp://") for r in ours)
+
+    plain = nbgrader_api(course)
+    for student in HONEST:
+        assert plain.autograde(lesson.id, student, force=True, create=True)["success"]
+    from nbgrader.api import Gradebook
+
+    with Gradebook(course.gradebook_url) as gradebook:
+        theirs = {s: gradebook.find_submission(lesson.id, s).score for s in HONEST}
+    assert scores(ours) == theirs
+
+
+def test_a_rerun_skips_what_is_unchanged_and_force_grades_again(course):
+    (lesson,) = course.lessons
+    first = grade_all(course, [lesson], HONEST, jobs=2)
+    assert first.reused == 0 and all(r.fingerprint for r in first)
+    again = grade_all(course, [lesson], HONEST, jobs=2)
+    assert again.reused == len(HONEST) and scores(again) == scores(first)
+
+    # A new hand-in is graded again; the others are kept.
+    blank = course.layout.submitted_notebook("blank", lesson.id)
+    blank.write_text(course.layout.submitted_notebook("perfect", lesson.id).read_text())
+    changed = grade_all(course, [lesson], HONEST, jobs=2)
+    assert changed.reused == len(HONEST) - 1
+    assert scores(changed)["blank"] == scores(first)["perfect"]
+
+    forced = grade_all(course, [lesson], HONEST, jobs=2, force=True)
+    assert forced.reused == 0
+
+
+def _kernels_below(pid: int) -> list[int]:
+    try:
+        children = psutil.Process(pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+    return [c.pid for c in children if "ipykernel" in " ".join(_cmdline(c))]
+
+
+def _cmdline(process: psutil.Process) -> list[str]:
+    try:
+        return process.cmdline()
+    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+        return []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def test_a_worker_killed_mid_task_loses_nothing_and_leaves_no_kernel(course):
+    """SIGKILL the worker that runs the slow submission while its kernel runs: the task
+    is retried on another worker, the grade is right, and the kernel died with the worker."""
+    (lesson,) = course.lessons
+    students = ["slow", *HONEST]
+    with dask_client(2) as client:
+        pids = client.run(os.getpid)  # worker address -> pid
+        address = client.scheduler.address
+        outcome: dict = {}
+        thread = threading.Thread(
+            target=lambda: outcome.update(
+                run=grade_all(course, [lesson], students, jobs=2, scheduler=address)
+            )
+        )
+        thread.start()
+        victim, kernels = None, []
+        deadline = time.monotonic() + 120
+        while victim is None and time.monotonic() < deadline:
+            for worker, keys in client.processing().items():
+                if any("execute-" in str(key) and "-slow-" in str(key) for key in keys):
+                    kernels = _kernels_below(pids[worker])
+                    if kernels:
+                        victim = pids[worker]
+            time.sleep(0.2)
+        assert victim is not None, "the slow submission's kernel was never seen running"
+        os.kill(victim, signal.SIGKILL)
+        thread.join(300)
+        assert not thread.is_alive()
+    results = {r.student: r for r in outcome["run"]}
+    assert results["slow"].status == GRADED, results["slow"]
+    assert results["slow"].score == results["perfect"].score == 4
+    time.sleep(1)
+    assert not [pid for pid in kernels if _alive(pid)], "a kernel outlived its worker"
+
+
+def test_a_submission_that_kills_two_workers_is_an_error_and_the_batch_goes_on(course):
+    (lesson,) = course.lessons
+    from autograder.cluster import ALLOWED_FAILURES
+
+    notebook = nbformat.read(course.layout.submitted_notebook("perfect", lesson.id), 4)
+    first_code = next(cell for cell in notebook.cells if cell.cell_type == "code")
+    first_code.source = "import time\ntime.sleep(25)\n" + first_code.source
+    killer = course.layout.submitted_notebook("killer", lesson.id)
+    killer.parent.mkdir(parents=True)
+    nbformat.write(notebook, killer)
+    with dask_client(2) as client:
+        address = client.scheduler.address
+        outcome: dict = {}
+        thread = threading.Thread(
+            target=lambda: outcome.update(
+                run=grade_all(course, [lesson], ["killer", "perfect"], jobs=2, scheduler=address)
+            )
+        )
+        thread.start()
+        killed: set[str] = set()
+        deadline = time.monotonic() + 180
+        while len(killed) <= ALLOWED_FAILURES and time.monotonic() < deadline:
+            pids = client.run(os.getpid)
+            for worker, keys in client.processing().items():
+                running = any("-killer-" in str(key) for key in keys)
+                if running and worker not in killed and _kernels_below(pids[worker]):
+                    os.kill(pids[worker], signal.SIGKILL)
+                    killed.add(worker)
+            time.sleep(0.2)
+        thread.join(300)
+    results = {r.student: r for r in outcome["run"]}
+    assert results["killer"].status == ERROR
+    assert "killed 2 grading workers" in results["killer"].reason
+    assert results["perfect"].status == GRADED and results["perfect"].score == 4
+
+
+def _course_grade(course, *extra: str, **kwargs) -> subprocess.Popen:
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    return subprocess.Popen(
+        [str(BIN / "course"), "--config", str(course.file), "grade", *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+        start_new_session=True, **kwargs,
+    )  # fmt: skip
+
+
+def test_a_coordinator_killed_mid_run_resumes_without_grading_again(course):
+    (lesson,) = course.lessons
+    results = course.layout.root / "results" / lesson.id
+    process = _course_grade(course, "--jobs", "2")
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and len(list(results.glob("*.json"))) < 3:
+        time.sleep(0.2)
+    # The coordinator and its local cluster, as when its machine is lost.
+    os.killpg(process.pid, signal.SIGKILL)
+    out, _ = process.communicate()
+    written = {p.name: p.read_text() for p in results.glob("*.json")}
+    everyone = len(course.layout.submitters())
+    assert 3 <= len(written) < everyone, out
+
+    again = _course_grade(course, "--jobs", "2")
+    out, _ = again.communicate(timeout=300)
+    assert again.returncode in (0, 1), out
+    assert f"{len(written)} unchanged since their last grade, kept" in out, out
+    for name, text in written.items():  # not graded again: the very same files
+        assert (results / name).read_text() == text, name
+    assert len(list(results.glob("*.json"))) == everyone
+
+
+@pytest.fixture
+def separate_cluster(tmp_path):
+    """`dask scheduler` and two `dask worker` processes, started as separate commands."""
+    scheduler_file = tmp_path / "scheduler.json"
+    env = {**os.environ, "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "1"}
+    started = [
+        subprocess.Popen(
+            [
+                str(BIN / "dask"),
+                "scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--no-dashboard",
+                "--scheduler-file",
+                str(scheduler_file),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+        )  # fmt: skip
+    ]
+    deadline = time.monotonic() + 60
+    while not scheduler_file.is_file() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(0.5)  # the file is written in one go, but let it land
+    address = json.loads(scheduler_file.read_text())["address"]
+    for _ in range(2):
+        started.append(
+            subprocess.Popen(
+                [
+                    str(BIN / "dask"),
+                    "worker",
+                    address,
+                    "--nthreads",
+                    "1",
+                    "--nworkers",
+                    "1",
+                    "--no-dashboard",
+                    "--host",
+                    "127.0.0.1",
+                    "--memory-limit",
+                    "0",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env=env,
+                start_new_session=True,
+            )  # fmt: skip
+        )
+    from distributed import Client
+
+    with Client(address, timeout="30s") as client:
+        client.wait_for_workers(2, timeout=60)
+    yield address
+    for process in started:
+        with _suppress():
+            os.killpg(process.pid, signal.SIGTERM)
+    for process in started:
+        with _suppress():
+            process.wait(10)
+
+
+def _suppress():
+    import contextlib
+
+    return contextlib.suppress(ProcessLookupError, subprocess.TimeoutExpired)
+
+
+def test_workers_started_by_hand_grade_a_class(course, separate_cluster):
+    (lesson,) = course.lessons
+    run = grade_all(course, [lesson], HONEST, scheduler=separate_cluster)
+    assert scores(run) == {"perfect": 4, "partial": 2, "blank": 0}
+    assert len({r.worker for r in run}) <= 2
+    assert all(r.sandboxed for r in run) or not shutil.which("bwrap")
