@@ -300,7 +300,7 @@ def test_without_restarts_a_dead_kernel_stops_the_notebook(tmp_path, sandbox):
 
 
 def test_an_output_flood_is_cut_the_cell_fails_and_the_notebook_goes_on(tmp_path, sandbox):
-    flood = "for i in range(500_000):\n    print('x' * 99)\ndone = True"  # 50 MB
+    flood = "for i in range(200_000):\n    print('x' * 99)\ndone = True"  # 20 MB
     nb = notebook("print('small')", flood, "print('after', done)")
     limits = dataclasses.replace(FAST, output_mb=2, cell_output_mb=1)
     executed, result = run(nb, tmp_path / "work", limits, sandbox=sandbox)

@@ -168,7 +168,8 @@ class GradingClient(NotebookClient):
 
     def _over(self, size: int, outs: list[NotebookNode], cell_index: int | None) -> str | None:
         """Whether ``size`` more bytes pass a cap, measured exactly if need be: None, or
-        "cell" (the cell's own cap) or "notebook" (the notebook's)."""
+        which cap: "notebook" when what the notebook had left was less than the cell's
+        own cap (the cell lost output to earlier cells' outputs), else "cell"."""
         if self._live + size <= self._room():
             return None
         # The tally overcounts: merge and apply \r to this cell's streams, and measure.
@@ -179,11 +180,9 @@ class GradingClient(NotebookClient):
             self._done = sum(_size(out) for cell in others for out in _outputs(cell))
             self._rewrote_others = False
         self._live = sum(_size(out) for out in outs)
-        if self._live + size > self.cell_output_limit:
-            return "cell"
-        if self._done + self._live + size > self.output_limit:
-            return "notebook"
-        return None
+        if self._live + size <= self._room():
+            return None
+        return "notebook" if self.output_limit - self._done < self.cell_output_limit else "cell"
 
     def _cut_cell(self, outs: list[NotebookNode], cell_index: int, scope: str) -> None:
         """Keep no more of this cell's outputs; an error note first says so: the cell

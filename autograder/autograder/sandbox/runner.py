@@ -570,7 +570,8 @@ class _Run:
                 if remaining <= 0:
                     return index, "notebook_timeout"
                 budget = min(limits.cell_timeout, remaining)
-                copy = nbformat.v4.new_code_cell(self.nb.cells[index].source)
+                original = self.nb.cells[index]
+                copy = nbformat.v4.new_code_cell(original.source)
                 client.prepare(copy, index, budget)
                 try:
                     await client.async_execute_cell(copy, index, store_history=True)
@@ -582,6 +583,8 @@ class _Run:
                 except Exception as error:
                     log.exception("replaying cell %d failed", index + 1)
                     why, self.failure = "failed", f"{type(error).__name__}: {error}"
+                finally:
+                    self.nb.cells[index] = original  # nbclient puts the cell it ran there
                 if processes.killed_for:
                     why = processes.killed_for
                 elif client.timed_out and budget < limits.cell_timeout:
@@ -634,7 +637,7 @@ class _Run:
         else:
             self.reason = f"the kernel died in {where}"
         if unrecovered == "limit":
-            self.reason += f"; it had been restarted {len(self.restarts)} times already"
+            self.reason += f"; it had been restarted {self._student_restarts()} times already"
         elif unrecovered == "time":
             self.reason += "; no time was left to restart it"
         elif unrecovered == "start":
