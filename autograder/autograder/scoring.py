@@ -254,7 +254,10 @@ def remove_canaries(
     nb: NotebookNode, outcome: ExecutionResult, canaries: Mapping[int, int]
 ) -> NotebookNode:
     """``nb`` without its canary cells, in place; ``outcome``'s per-cell lists and the
-    cell where execution stopped follow (a stop in a canary is put at its original)."""
+    cell where execution stopped follow (a stop in a canary is put at its original).
+    Restarts after a crash in a canary, and outputs cut in one, are dropped (the student
+    never sees canaries; such a restart never counted against their limit); the cells
+    of the others follow."""
     keep = [i for i in range(len(nb.cells)) if i not in canaries]
     if outcome.stopped_cell is not None:
         stopped = canaries.get(outcome.stopped_cell, outcome.stopped_cell)
@@ -263,6 +266,11 @@ def remove_canaries(
     for name in ("replies", "cell_seconds"):
         values = getattr(outcome, name)
         setattr(outcome, name, [values[i] if i < len(values) else None for i in keep])
+    for name in ("restarts", "truncated"):
+        records = [dict(r) for r in getattr(outcome, name) if r["cell"] not in canaries]
+        for record in records:
+            record["cell"] = sum(1 for i in keep if i < record["cell"])
+        setattr(outcome, name, records)
     return nb
 
 
