@@ -28,7 +28,6 @@ JSON and the course.
 from __future__ import annotations
 
 import csv
-import json
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -40,7 +39,14 @@ import nbformat
 
 from autograder.config import Course, Lesson, scripts_on_path
 from autograder.review import withheld_reason
-from autograder.workspace import gradebook_exists
+from autograder.workspace import (
+    ERROR,
+    GRADED,
+    MISSING,
+    SubmissionResult,
+    counted_score,
+    gradebook_exists,
+)
 
 GRADES_FILE = "grades.csv"
 CELLS_FILE = "cells.csv"
@@ -88,7 +94,7 @@ class LessonGrades:
 
     @property
     def missing(self) -> bool:
-        return self.status == "missing"
+        return self.status == MISSING
 
 
 # --------------------------------------------------------------------------- reading
@@ -109,24 +115,10 @@ def open_gradebook(course: Course) -> Iterator[Any]:
         yield gradebook
 
 
-def read_result(course: Course, lesson_id: str, student: str) -> dict[str, Any] | None:
-    """``course grade``'s result for this submission (a SubmissionResult as a dict)."""
-    path = course.workspace / "results" / lesson_id / f"{student}.json"
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
-        return None
-
-
 def known_students(course: Course, gradebook: Any) -> list[str]:
     """Everyone in the gradebook plus everyone with a results file, sorted."""
     students = {student.id for student in gradebook.students} if gradebook is not None else set()
-    results = course.workspace / "results"
-    if results.is_dir():
-        for lesson in course.lessons:
-            folder = results / lesson.id
-            if folder.is_dir():
-                students |= {p.stem for p in folder.glob("*.json") if not p.name.startswith(".")}
+    students |= course.layout.graded_students([lesson.id for lesson in course.lessons])
     return sorted(students)
 
 
@@ -138,7 +130,7 @@ def graded_lessons(course: Course, gradebook: Any, lessons: Iterable[Lesson] | N
     return [
         lesson
         for lesson in chosen
-        if lesson.id in in_gradebook or (course.workspace / "results" / lesson.id).is_dir()
+        if lesson.id in in_gradebook or course.layout.results_dir(lesson.id).is_dir()
     ]
 
 
@@ -157,9 +149,11 @@ def read_lesson(course: Course, gradebook: Any, lesson: Lesson, student: str) ->
     """A snapshot of one student's lesson; ``gradebook`` may be None (no gradebook yet)."""
     from nbgrader.api import MissingEntry
 
-    result = read_result(course, lesson.id, student) or {}
+    result = course.layout.read_result(lesson.id, student) or SubmissionResult(
+        lesson.id, student, status=GRADED, max_score=lesson.points
+    )
     submission = None
-    if gradebook is not None and result.get("status") != "missing":
+    if gradebook is not None and result.status != MISSING:
         try:
             submission = gradebook.find_submission(lesson.id, student)
         except MissingEntry:
@@ -168,27 +162,27 @@ def read_lesson(course: Course, gradebook: Any, lesson: Lesson, student: str) ->
         return LessonGrades(
             lesson=lesson.id,
             student=student,
-            status="missing",
-            max_score=float(result.get("max_score") or lesson.points),
-            reason=result.get("reason") or "no submission",
+            status=MISSING,
+            max_score=result.max_score or lesson.points,
+            reason=result.reason or "no submission",
         )
 
-    status = result.get("status", "graded")
+    status = result.status
     withheld = withheld_reason(course, result)
     grades = LessonGrades(
         lesson=lesson.id,
         student=student,
-        status="withheld" if withheld and status == "graded" else status,
+        status="withheld" if withheld and status == GRADED else status,
         max_score=float(submission.max_score),
-        score=max(0.0, float(submission.score) - float(submission.late_submission_penalty or 0)),
-        reason=withheld or result.get("reason", ""),
-        execution=result.get("execution", ""),
-        flagged=bool(result.get("findings")) or bool(result.get("tampered")),
+        score=counted_score(submission),
+        reason=withheld or result.reason,
+        execution=result.execution,
+        flagged=result.flagged,
         withheld=bool(withheld),
-        stopped_cell=result.get("stopped_cell"),
-        stop_cause=result.get("stop_cause", ""),
+        stopped_cell=result.stopped_cell,
+        stop_cause=result.stop_cause,
     )
-    if status == "error":
+    if status == ERROR:
         # The gradebook may still hold an earlier grade of this student's: it must not
         # pass for the grade of what they handed in last.
         grades.score = None
@@ -231,9 +225,8 @@ def read_lesson(course: Course, gradebook: Any, lesson: Lesson, student: str) ->
         for name in sorted(comments, key=lambda n: (order.get(n, len(order)), n)):
             if name not in graded:
                 grades.other_comments[name] = comments[name]
-    if withheld:
-        penalty = float(submission.late_submission_penalty or 0)
-        grades.score = max(0.0, sum(cell.score for cell in grades.cells) - penalty)
+    if withheld:  # its autograded cells count 0 (above): only the rest is counted
+        grades.score = counted_score(submission, sum(cell.score for cell in grades.cells))
     return grades
 
 

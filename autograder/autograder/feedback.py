@@ -537,7 +537,7 @@ def render_page(page: Page, hidden: HiddenTests) -> str:
 
 
 def feedback_path(course: Course, student: str, lesson_id: str) -> Path:
-    return course.workspace / "feedback" / student / f"{lesson_id}.html"
+    return course.layout.feedback_page(student, lesson_id)
 
 
 def write_feedback(
@@ -582,7 +582,7 @@ def write_feedback(
 
 
 def _autograded(course: Course, lesson: Lesson, student: str) -> nbformat.NotebookNode | None:
-    path = course.workspace / "autograded" / student / lesson.id / f"{lesson.id}.ipynb"
+    path = course.layout.autograded_notebook(student, lesson.id)
     try:
         return nbformat.read(path, as_version=4)
     except Exception:  # absent or unreadable: the page shows the points without messages

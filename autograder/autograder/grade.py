@@ -72,7 +72,15 @@ from autograder.scoring import (
     remove_canaries,
     settle_test_cells,
 )
-from autograder.workspace import ERROR, GRADED, INVALID, MISSING, SubmissionResult, sqlite_file
+from autograder.workspace import (
+    ERROR,
+    GRADED,
+    INVALID,
+    MISSING,
+    SubmissionResult,
+    counted_score,
+    gradebook_folders,
+)
 
 # Seconds a prepare or score step may take (nbgrader on one notebook, no execution).
 STEP_TIMEOUT_S = 300
@@ -116,13 +124,12 @@ def _score_config(course: Course, executed: Path):
 
 def hidden_folders(course: Course) -> list[Path]:
     """What a kernel must not see: the course (source/ has the solutions and hidden
-    tests), the workspace (other students, the gradebook) and a SQLite gradebook's folder."""
+    tests), the workspace (other students, the gradebook) and the folders through which
+    the gradebook is reached (an SQLite file's, a PostgreSQL server's socket folder)."""
     from autograder.sandbox import REPOSITORY_ROOT
 
     folders = [course.root, course.workspace, REPOSITORY_ROOT]
-    gradebook_file = sqlite_file(course.gradebook_url)
-    if gradebook_file is not None:
-        folders.append(gradebook_file.parent)
+    folders += gradebook_folders(course.gradebook_url)
     return list(dict.fromkeys(folder.resolve() for folder in folders))
 
 
@@ -366,7 +373,7 @@ def _score(course: Course, lesson_id: str, student: str) -> float:
 
     with Gradebook(course.gradebook_url) as gradebook:
         try:
-            return float(gradebook.find_submission(lesson_id, student).score)
+            return counted_score(gradebook.find_submission(lesson_id, student))
         except MissingEntry:
             return 0.0
 
@@ -579,15 +586,18 @@ class _Coordinator:
     def grade_one(self, lesson: Lesson, student: str, mark: str) -> SubmissionResult | None:
         """All three steps for one submission; None when the run is stopping."""
         started = time.monotonic()
+        seconds: dict[str, float] = {}
         try:
-            prepared = self.step(prepare_submission, lesson, student, self.sandbox)
+            prepared = self.timed(seconds, "prepare", self.step, prepare_submission,
+                                  lesson, student, self.sandbox)  # fmt: skip
             result, task = prepared["result"], prepared["task"]
             if task is not None:
-                executed = self.execute(task)
+                executed = self.timed(seconds, "execute", self.execute, task)
                 if "failure" in executed:
                     result = {**result, "status": ERROR, "reason": executed["failure"]}
                 else:
-                    result = self.step(score_submission, lesson, student, result, task, executed)
+                    result = self.timed(seconds, "score", self.step, score_submission,
+                                        lesson, student, result, task, executed)  # fmt: skip
             result = SubmissionResult.from_dict(result)
         except _Stopped:
             return None
@@ -601,9 +611,19 @@ class _Coordinator:
             result.score = 0.0
         result.fingerprint = mark
         result.seconds = time.monotonic() - started
+        result.step_seconds = {name: round(value, 3) for name, value in seconds.items()}
         self.course.layout.write_result(result)
         shutil.rmtree(self.course.layout.staging / lesson.id / student, ignore_errors=True)
         return result
+
+    @staticmethod
+    def timed(seconds: dict[str, float], name: str, function: Callable, *args: Any) -> Any:
+        """``function(*args)``, its wall time added to ``seconds[name]``."""
+        started = time.monotonic()
+        try:
+            return function(*args)
+        finally:
+            seconds[name] = time.monotonic() - started
 
     def execute(self, task: dict) -> dict:
         """Step 2 on a Dask worker; ``failure`` says why when it gave no result."""
@@ -729,7 +749,13 @@ def _prepare_gradebook(course: Course, lessons: list[Lesson], students: list[str
 # Steps run in processes from a fork server that has imported nbgrader and this module
 # once: each submission still gets fresh processes (that can be killed), without paying
 # the seconds of imports again.
-_PRELOAD = ["autograder.grade", "autograder.integrity", "nbgrader.apps", "nbgrader.api"]
+# (Measured: a step costs about 1 s more when its imports are left to the step.)
+_PRELOAD = [
+    "autograder.grade", "autograder.integrity", "autograder.release", "nbgrader.apps",
+    "nbgrader.api", "nbgrader.converters", "nbgrader.preprocessors", "nbconvert.exporters",
+    "IPython.core.inputtransformer2", "sqlalchemy.dialects.sqlite", "sqlite3", "difflib",
+    "dlcourse",  # release's install cell names dlcourse's pinned install line
+]  # fmt: skip
 
 
 def _worker_context():

@@ -26,17 +26,19 @@ Definitions used throughout:
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import json
 import os
 import statistics
 from collections import Counter
+from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from autograder.config import Course, CourseConfigError, scripts_on_path
-from autograder.workspace import gradebook_exists, shown_url
+from autograder.workspace import counted_score, gradebook_exists, shown_url
 
 REPORT_FOLDER = "report"
 HANDED_IN = ("graded", "invalid", "error")
@@ -193,24 +195,23 @@ def report_data(course: Course) -> dict[str, Any]:
 
 
 def _read_results(course: Course, warnings: list[str]) -> list[dict[str, Any]]:
-    """The results files of the course's lessons, checked and with defaults filled in."""
+    """The results files of the course's lessons (``Layout.results``), as the report's
+    rows; an unreadable file is a warning and is left out."""
+    results, problems = course.layout.results([lesson.id for lesson in course.lessons])
+    warnings.extend(problems)
+    points = {lesson.id: lesson.points for lesson in course.lessons}
     submissions = []
-    for lesson in course.lessons:
-        folder = course.workspace / "results" / lesson.id
-        if not folder.is_dir():
+    for result in results:
+        try:
+            row = _submission(asdict(result), result.lesson, result.student, points[result.lesson])
+        except (ValueError, TypeError) as error:
+            path = course.layout.result_path(result.lesson, result.student)
+            warnings.append(f"{path}: unreadable results file ({error}); left out")
             continue
-        for path in sorted(folder.glob("*.json")):
-            if path.name.startswith("."):  # a worker's scratch file
-                continue
-            try:
-                raw = json.loads(path.read_text())
-                if not isinstance(raw, dict):
-                    raise ValueError("not a JSON object")
-                submissions.append(_submission(raw, lesson.id, path.stem, lesson.points))
-            except (OSError, ValueError, TypeError) as error:
-                warnings.append(f"{path}: unreadable results file ({error}); left out")
-                continue
-            submissions[-1]["_mtime"] = path.stat().st_mtime
+        row["_mtime"] = 0.0
+        with contextlib.suppress(OSError):
+            row["_mtime"] = course.layout.result_path(result.lesson, result.student).stat().st_mtime
+        submissions.append(row)
     return submissions
 
 
@@ -311,7 +312,7 @@ def _lesson_tests(course, lesson, assignment, gradebook, handed_in, found) -> li
         key = (lesson.id, submitted.student_id)
         if key not in handed_in:
             continue
-        found["scores"][key] = float(submitted.score)
+        found["scores"][key] = counted_score(submitted)
         if submitted.needs_manual_grade:
             found["pending"].add(key)
         for notebook in submitted.notebooks:

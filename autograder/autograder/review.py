@@ -17,14 +17,12 @@ from __future__ import annotations
 
 import getpass
 import json
-import os
-import tempfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from autograder.config import Course
+from autograder.workspace import SubmissionResult, write_atomically
 
 ACCEPT, REJECT = "accept", "reject"
 
@@ -40,29 +38,26 @@ class Review:
     note: str = ""
 
 
-def review_path(course: Course, lesson_id: str, student: str) -> Path:
-    return course.workspace / "reviews" / lesson_id / f"{student}.json"
-
-
 def read_review(course: Course, lesson_id: str, student: str) -> Review | None:
     try:
-        raw = json.loads(review_path(course, lesson_id, student).read_text(encoding="utf-8"))
+        path = course.layout.review_path(lesson_id, student)
+        raw = json.loads(path.read_text(encoding="utf-8"))
         return Review(**raw)
     except (OSError, ValueError, TypeError):
         return None
 
 
-def withheld_reason(course: Course, result: dict[str, Any] | None) -> str:
+def withheld_reason(course: Course, result: SubmissionResult | None) -> str:
     """Why this result's autograded score does not count ("" when it counts).
 
     A result that ``course grade`` withheld counts only after an accepting review of the
     same notebook; a rejecting review keeps it withheld, with the instructor's words.
     """
-    if not result or not result.get("withheld"):
+    if not result or not result.withheld:
         return ""
-    review = read_review(course, result["lesson"], result["student"])
-    if review is None or review.submission_sha256 != result.get("submission_sha256"):
-        return f"awaits review: {result['withheld']}"
+    review = read_review(course, result.lesson, result.student)
+    if review is None or review.submission_sha256 != result.submission_sha256:
+        return f"awaits review: {result.withheld}"
     if review.decision == ACCEPT:
         return ""
     return "rejected on review" + (f": {review.note}" if review.note else "")
@@ -71,56 +66,32 @@ def withheld_reason(course: Course, result: dict[str, Any] | None) -> str:
 def decide(course: Course, lesson_id: str, student: str, decision: str, note: str = "") -> Review:
     """Record ``decision`` for the submission as last graded; ValueError if it was not
     graded or nothing about it is withheld."""
-    from autograder.export import read_result
-
     if decision not in (ACCEPT, REJECT):
         raise ValueError(f"a decision is {ACCEPT!r} or {REJECT!r}, not {decision!r}")
-    result = read_result(course, lesson_id, student)
+    result = course.layout.read_result(lesson_id, student)
     if result is None:
         raise ValueError(f"{student} has no graded submission of {lesson_id}")
-    if not result.get("withheld"):
+    if not result.withheld:
         raise ValueError(f"nothing of {student}'s {lesson_id} is withheld")
     review = Review(
         decision=decision,
-        submission_sha256=str(result.get("submission_sha256", "")),
+        submission_sha256=result.submission_sha256,
         by=getpass.getuser(),
         at=datetime.now(UTC).isoformat(timespec="seconds"),
         note=note,
     )
-    path = review_path(course, lesson_id, student)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = course.layout.review_path(lesson_id, student)
     write_atomically(path, json.dumps(review.__dict__, indent=1))
     return review
 
 
 def pending(course: Course) -> list[dict[str, Any]]:
-    """Results whose score is withheld with no decision on their notebook: tampered
-    first, then by lesson and student."""
-    waiting = []
-    results = course.workspace / "results"
-    for lesson in course.lessons:
-        for path in sorted((results / lesson.id).glob("*.json")):
-            if path.name.startswith("."):
-                continue
-            try:
-                result = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                continue
-            if not result.get("withheld"):
-                continue
-            review = read_review(course, lesson.id, result.get("student", path.stem))
-            if review is None or review.submission_sha256 != result.get("submission_sha256"):
-                waiting.append(result)
-    return sorted(waiting, key=lambda r: (not r.get("tampered"), r["lesson"], r["student"]))
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so a reader sees the old file or the new one, whole."""
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
-            file.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Results (as dicts) whose score is withheld with no decision on their notebook:
+    tampered first, then by lesson and student."""
+    results, _ = course.layout.results([lesson.id for lesson in course.lessons])
+    waiting = [
+        asdict(result)
+        for result in results
+        if result.withheld and withheld_reason(course, result).startswith("awaits review")
+    ]
+    return sorted(waiting, key=lambda r: (not r["tampered"], r["lesson"], r["student"]))

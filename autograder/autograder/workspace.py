@@ -60,8 +60,8 @@ class SubmissionResult:
     notes: list[str] = field(default_factory=list)  # what grading repaired, e.g. copied cells
     submission_sha256: str = ""  # of the submitted notebook: a review holds for it only
     fingerprint: str = ""  # of notebook, lesson and limits: a re-run skips it when unchanged
-    attempts: int = 1  # executions started; 2 when a worker died and it was retried
     worker: str = ""  # the Dask worker that executed it
+    step_seconds: dict[str, float] = field(default_factory=dict)  # prepare, execute, score
 
     @property
     def flagged(self) -> bool:
@@ -106,8 +106,11 @@ class Layout:
     def feedback_page(self, student: str, lesson: str) -> Path:
         return self.root / "feedback" / student / f"{lesson}.html"
 
+    def results_dir(self, lesson: str) -> Path:
+        return self.root / "results" / lesson
+
     def result_path(self, lesson: str, student: str) -> Path:
-        return self.root / "results" / lesson / f"{student}.json"
+        return self.results_dir(lesson) / f"{student}.json"
 
     def review_path(self, lesson: str, student: str) -> Path:
         return self.root / "reviews" / lesson / f"{student}.json"
@@ -143,7 +146,7 @@ class Layout:
         """Every results file of these lessons, and a warning for each unreadable one."""
         found, warnings = [], []
         for lesson in lessons:
-            folder = self.root / "results" / lesson
+            folder = self.results_dir(lesson)
             for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
                 if path.name.startswith("."):  # a temporary file of write_atomically
                     continue
@@ -161,7 +164,7 @@ class Layout:
         """Everyone with a results file in one of these lessons."""
         students: set[str] = set()
         for lesson in lessons:
-            folder = self.root / "results" / lesson
+            folder = self.results_dir(lesson)
             if folder.is_dir():
                 students |= {p.stem for p in folder.glob("*.json") if not p.name.startswith(".")}
         return students
@@ -181,6 +184,15 @@ def write_atomically(path: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def counted_score(submission: Any, points: float | None = None) -> float:
+    """The score of an nbgrader submission as the course counts it: its points (default:
+    nbgrader's score, the sum of its cells) less the late penalty, taken off once, never
+    below 0. Grade, export, feedback and report all count with this."""
+    penalty = float(getattr(submission, "late_submission_penalty", None) or 0.0)
+    points = float(submission.score or 0.0) if points is None else points
+    return max(0.0, points - penalty)
 
 
 # --------------------------------------------------------------------------- gradebook URL
