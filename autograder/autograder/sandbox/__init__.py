@@ -7,12 +7,22 @@ gets an ``error`` output here ("NotRun"); outputs the submission arrived with ar
 first. Test cells run outside the kernel's history (``In``, ``_ih``), and each cell's
 execute-reply status is recorded (``ExecutionResult.replies``).
 
+A crash costs only the cell that caused it. An output flood is cut in its cell, which
+fails, and the kernel goes on. A memory blow-up, a dead kernel or a cell deaf to the
+interrupt in cell k: that kernel and everything in its groups are killed, a fresh kernel
+starts in a fresh sandbox, re-runs the earlier cells that worked (set-up, answers whose
+tests passed, demos: not tests, not cells that failed, not the answers of failed
+exercises; their outputs discarded), cell k gets an error that says what happened, and
+execution goes on with cell k + 1; up to ``Limits.max_restarts`` times, within the
+notebook's time limit. ``ExecutionResult.restarts`` and ``truncated`` say what happened
+as data; ``Status`` says which stops end the notebook.
+
 Threat model: the submission's code is hostile or just broken. It may
 
 - loop forever: each cell has ``Limits.cell_timeout``; a cell over it is interrupted,
   gets an error output and the next cells still run (nbgrader's own behaviour). A cell
-  that ignores the interrupt gets the kernel killed (status "kernel_died", cause
-  "unresponsive");
+  that ignores the interrupt gets the kernel killed and restarted (status "kernel_died",
+  cause "unresponsive");
 - run too long in total: ``Limits.notebook_timeout`` stops the whole notebook and every
   code cell not run gets a NotRun error. A watchdog kills the kernel shortly after the
   limit even if the kernel ignores interrupts;
@@ -20,13 +30,16 @@ Threat model: the submission's code is hostile or just broken. It may
   below the grader's own (``cgroups``): memory (anonymous memory, tmpfs, /dev/shm and
   memfd pages alike) capped at ``Limits.memory_mb``, at most ``Limits.processes``
   processes and threads, ``Limits.cpus`` CPUs. The kernel joins them before it runs
-  anything; an out-of-memory kill there is status "memory". Where no cgroup is writable
-  a watchdog polls the tree's memory instead (said once, as a warning). An address-space
-  rlimit is not used: it breaks TensorFlow's allocator;
-- crash its kernel (``os._exit``, a segfault): the cell and the rest get errors;
+  anything; an out-of-memory kill there is status "memory" (and a restart). Where no
+  cgroup is writable a watchdog polls the tree's memory instead (said once, as a
+  warning). An address-space rlimit is not used: it breaks TensorFlow's allocator;
+- crash its kernel (``os._exit``, a segfault): the cell gets an error, the kernel is
+  restarted;
 - flood the notebook with output: outputs are counted as they arrive; past
-  ``Limits.output_mb`` later outputs are dropped (of a stream, what fits is kept), one
-  note replaces them and the notebook is stopped, so the stored notebook stays small;
+  ``Limits.cell_output_mb`` in a cell or ``Limits.output_mb`` in all, further outputs
+  are dropped as they arrive (of a stream, what fits is kept) and an error note goes
+  first in the cell (it fails), so the stored notebook and the grader's memory stay
+  small whatever the kernel prints; the kernel goes on;
 - read or write files, open sockets, leave things behind: the kernel runs in bubblewrap
   (``bwrap``) with an allowlist of read-only binds (the interpreter, the virtual
   environment, /usr, the parts of /etc a Python kernel needs; nothing of /run, /var,
@@ -47,8 +60,9 @@ The kernel talks to the grader over Unix sockets (jupyter's ``ipc`` transport) i
 private runtime folder (the connection file read-only to the kernel): a TCP client
 cannot reach a kernel in a new network namespace.
 
-Modules: ``limits`` (Limits, Status, ExecutionResult), ``runner`` (one execution: kernel,
-cell loop, stop causes), ``client`` (nbclient with per-cell budgets and the output cap),
+Modules: ``limits`` (Limits, Status, ExecutionResult), ``runner`` (one execution: kernels,
+cell loop, restarts and replays, stop causes), ``client`` (nbclient with per-cell budgets
+and the output caps),
 ``watchdog`` (the kernel's process tree, the polling fallback), ``cgroups`` (the run's
 control groups), ``bwrap`` (the sandbox's command).
 """

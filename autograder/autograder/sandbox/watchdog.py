@@ -45,7 +45,7 @@ class KernelProcesses:
         self.limit_bytes = limits.memory_mb * 2**20
         self.hard_deadline = float("inf")
         self._peak_bytes = 0
-        self._killed_for: str | None = None  # "memory", "output_limit", "notebook_timeout"
+        self._killed_for: str | None = None  # "memory", "notebook_timeout"
         self._kernel: psutil.Process | None = None
         self._seen: set[psutil.Process] = set()  # without a sandbox: kill these too
         self._lock = threading.Lock()
