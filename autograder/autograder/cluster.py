@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import signal
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import asdict
@@ -58,14 +60,13 @@ def dask_client(jobs: int, scheduler: str = "") -> Iterator[Any]:
             try:
                 client = Client(scheduler, timeout="30s")
             except (OSError, TimeoutError) as error:
-                raise RuntimeError(
-                    f"cannot reach the Dask scheduler {scheduler}: {error}"
-                ) from None  # noqa: E501
+                message = f"cannot reach the Dask scheduler {scheduler}: {error}"
+                raise RuntimeError(message) from None
             with client:
                 yield client
             return
-        with (
-            LocalCluster(
+        with _without_sigint():  # only while its processes start
+            cluster = LocalCluster(
                 n_workers=jobs,
                 threads_per_worker=1,
                 processes=True,
@@ -76,10 +77,26 @@ def dask_client(jobs: int, scheduler: str = "") -> Iterator[Any]:
                 scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
                 memory_limit=0,
                 silence_logs=logging.ERROR,
-            ) as cluster,
-            Client(cluster) as client,
-        ):  # fmt: skip
+            )
+        with cluster, Client(cluster) as client:
             yield client
+
+
+@contextlib.contextmanager
+def _without_sigint() -> Iterator[None]:
+    """Start the local cluster's processes with SIGINT ignored (they keep it so, across
+    exec): Ctrl-C in the terminal reaches the whole process group, and the coordinator
+    alone should handle it (it cancels the tasks and closes the cluster). Kernels are not
+    concerned: ipykernel installs its own SIGINT handler while a cell runs, which is what
+    the cell time limit's interrupt needs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers belong to the main thread; Ctrl-C goes there too
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def worker_threads(client: Any) -> int:

@@ -438,6 +438,7 @@ def grade_all(
     jobs = max(1, jobs or os.cpu_count() or 1)
     scheduler = course.scheduler if scheduler is None else scheduler
     with _workspace_lock(course):
+        shutil.rmtree(layout.staging, ignore_errors=True)  # an earlier run's, if it died
         _prepare_gradebook(course, lessons, students)
         run = GradingRun()
         done: dict[tuple[str, str], SubmissionResult] = {}
@@ -460,6 +461,7 @@ def grade_all(
                     print(f"course grade: Dask dashboard at {run.dashboard}", file=sys.stderr)
                 grader = _Coordinator(course, client, sandbox, jobs)
                 run.interrupted = grader.run(todo, done, progress)
+        shutil.rmtree(layout.staging, ignore_errors=True)
         run.remaining = len(todo) + run.reused - len(done)
         order = [(lesson.id, student) for lesson in lessons for student in students]
         run.extend(done[key] for key in order if key in done)
@@ -552,26 +554,36 @@ class _Coordinator:
         self.children: set[Any] = set()
         self.futures: set[Any] = set()
         self.lock = threading.Lock()
+        self.done: dict[tuple[str, str], SubmissionResult] = {}  # set by run()
+        self.bar: Progress | None = None
 
     def run(self, todo: list, done: dict, progress: bool) -> bool:
-        """Grade ``todo``, adding each result to ``done``; True when Ctrl-C stopped it."""
+        """Grade ``todo``, adding each result to ``done`` as soon as it is written (so
+        ``done`` is exactly what is on disk, even after Ctrl-C); True when Ctrl-C
+        stopped it."""
         in_flight = 2 * worker_threads(self.client) + self.local_jobs
-        bar = Progress(len(todo), terminal=progress)
+        self.done, self.bar = done, Progress(len(todo), terminal=progress)
         pool = ThreadPoolExecutor(max_workers=min(in_flight, 1024), thread_name_prefix="grade")
         try:
             futures = [pool.submit(self.grade_one, *task) for task in todo]
             for future in as_completed(futures):
-                result = future.result()
-                if result is not None:
-                    done[result.lesson, result.student] = result
-                    bar.update(failed=result.status == ERROR)
+                future.result()  # a bug of the coordinator's own surfaces here
             return False
         except KeyboardInterrupt:
             self.stop()
             return True
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
-            bar.close()
+            self.bar.close()
+
+    def record(self, result: SubmissionResult) -> None:
+        """Write ``result`` and count it done (unless the run is stopping)."""
+        with self.lock:
+            if self.stopping.is_set():
+                return
+            self.course.layout.write_result(result)
+            self.done[result.lesson, result.student] = result
+            self.bar.update(failed=result.status == ERROR)
 
     def stop(self) -> None:
         self.stopping.set()
@@ -605,14 +617,12 @@ class _Coordinator:
             result = SubmissionResult(
                 lesson.id, student, status=ERROR, max_score=lesson.points, reason=str(failure)
             )
-        if self.stopping.is_set():
-            return None
         if result.status == ERROR:
             result.score = 0.0
         result.fingerprint = mark
         result.seconds = time.monotonic() - started
         result.step_seconds = {name: round(value, 3) for name, value in seconds.items()}
-        self.course.layout.write_result(result)
+        self.record(result)
         shutil.rmtree(self.course.layout.staging / lesson.id / student, ignore_errors=True)
         return result
 
@@ -698,8 +708,11 @@ _STEP_WORDS = {"prepare_submission": "preparing it", "score_submission": "scorin
 
 def _child(config: str, name: str, lesson_id: str, student: str, inbox: Path, outbox: Path):
     """One step in its own process; any failure becomes a reason (a string)."""
+    import signal
     import warnings
 
+    # Ctrl-C is the coordinator's to handle: it kills the steps it no longer wants.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # nbgrader's gradebook code trips SQLAlchemy's autoflush warnings on every submission;
     # they say nothing about the submission and bury what does on the instructor's terminal.
     warnings.filterwarnings("ignore", module="nbgrader")

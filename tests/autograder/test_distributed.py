@@ -219,6 +219,28 @@ def test_a_coordinator_killed_mid_run_resumes_without_grading_again(course):
     assert len(list(results.glob("*.json"))) == everyone
 
 
+def test_ctrl_c_stops_cleanly_says_what_was_done_and_the_next_run_resumes(course):
+    (lesson,) = course.lessons
+    results = course.layout.root / "results" / lesson.id
+    process = _course_grade(course, "--jobs", "2")
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and not list(results.glob("*.json")):
+        time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in its terminal sends
+    out, _ = process.communicate(timeout=120)
+    assert process.returncode == 130, out
+    assert "Traceback" not in out, out
+    graded = len(list(results.glob("*.json")))
+    assert f"stopped: {graded} graded in this run" in out, out
+    assert "run `course grade` again to resume" in out
+    assert not course.layout.staging.exists()
+
+    again = _course_grade(course, "--jobs", "2")
+    out, _ = again.communicate(timeout=300)
+    assert f"{graded} unchanged since their last grade, kept" in out, out
+    assert len(list(results.glob("*.json"))) == len(course.layout.submitters())
+
+
 @pytest.fixture
 def separate_cluster(tmp_path):
     """`dask scheduler` and two `dask worker` processes, started as separate commands."""
