@@ -229,6 +229,9 @@ def score_submission(
     result.execution = outcome.status
     result.stopped_cell = outcome.stopped_cell
     result.stop_cause = outcome.cause
+    result.restarts = outcome.restarts
+    result.truncated = outcome.truncated
+    result.unrecovered = outcome.unrecovered
     result.peak_memory_mb = outcome.peak_memory_mb
     result.sandboxed = outcome.sandboxed
     result.canaries = asdict(verdict)

@@ -54,6 +54,11 @@ class SubmissionResult:
     findings: list[dict[str, Any]] = field(default_factory=list)
     stopped_cell: int | None = None  # the cell (index) where execution stopped, if it did
     stop_cause: str = ""  # finer than execution: e.g. "unresponsive" (see ExecutionResult)
+    # Crashes the notebook recovered from and outputs cut, as the sandbox's ExecutionResult
+    # gives them (cell indices of the graded notebook, canaries removed):
+    restarts: list[dict[str, Any]] = field(default_factory=list)  # cell, status, limit...
+    truncated: list[dict[str, Any]] = field(default_factory=list)  # cell, scope, limit_mb
+    unrecovered: str = ""  # why a crash ended the notebook: limit, time, start, replay
     canaries: dict[str, Any] = field(default_factory=dict)  # planted, ran, passed
     tampered: bool = False  # a canary passed: the kernel interfered with the tests
     withheld: str = ""  # why the autograded score is withheld until `course review`
