@@ -258,7 +258,7 @@ def cmd_collect(course, args) -> int:
     try:
         report = collect(
             args.path,
-            course.workspace / "submitted",
+            course.layout.submitted_root,
             lessons=[lesson.id for lesson in course.lessons],
             students=course.students(),
             max_notebook_mb=args.max_mb,
@@ -326,7 +326,7 @@ def cmd_grade(course, args) -> int:
         return EXIT_INTERRUPTED
     print(
         f"course grade: {len(results)} submissions, {len(attention)} need attention; "
-        f"details in {_shown(course.workspace / 'results', course.root)}"
+        f"details in {_shown(course.layout.results_root, course.root)}"
     )
     return EXIT_PROBLEMS if attention else EXIT_OK
 
@@ -349,7 +349,7 @@ def cmd_feedback(course, args) -> int:
     if not pages:
         print("course feedback: nothing graded yet: run `course grade` first")
         return EXIT_OK
-    where = _shown(course.workspace / "feedback", course.root)
+    where = _shown(course.layout.feedback_root, course.root)
     print(f"course feedback: {len(pages)} pages in {where}")
     return EXIT_OK
 
@@ -388,7 +388,7 @@ def cmd_review(course, args) -> int:
 def cmd_export(course, args) -> int:
     from autograder.export import export_grades
 
-    out = args.out or course.workspace / "export"
+    out = args.out or course.layout.export
     grades, cells = export_grades(course, out)
     print(f"course export: {_shown(grades, course.root)} and {_shown(cells, course.root)}")
     return EXIT_OK

@@ -519,7 +519,7 @@ def _graded_in_gradebook(course: Course, lessons: list[Lesson]) -> set[tuple[str
 def _workspace_lock(course: Course):
     """One `course grade` per workspace at a time (nbgrader races otherwise)."""
     course.workspace.mkdir(parents=True, exist_ok=True)
-    path = course.workspace / "grading.lock"
+    path = course.layout.grading_lock
     with open(path, "a+") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)

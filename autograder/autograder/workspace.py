@@ -10,7 +10,10 @@ writes. ``Layout`` says where each thing lives, so no module builds these paths 
       results/<lesson>/<student>.json      a ``SubmissionResult``, written atomically
       reviews/<lesson>/<student>.json      `course review`'s decision
       timings/<lesson>.json                test cells' times, measured by `course release`
+      export/                              grades.csv and cells.csv (`course export`)
       staging/                             scratch copies made while grading
+      grading.lock                         held by the one `course grade` running here
+      exchange/, .formgrader/              nbgrader's exchange, the formgrader's settings
       gradebook.db                         nbgrader's gradebook, unless course.toml names
                                            another (SQLite file or PostgreSQL server)
 
@@ -99,8 +102,12 @@ class Layout:
 
     root: Path
 
+    @property
+    def submitted_root(self) -> Path:
+        return self.root / "submitted"
+
     def submitted(self, student: str, lesson: str) -> Path:
-        return self.root / "submitted" / student / lesson
+        return self.submitted_root / student / lesson
 
     def submitted_notebook(self, student: str, lesson: str) -> Path:
         return self.submitted(student, lesson) / f"{lesson}.ipynb"
@@ -108,11 +115,19 @@ class Layout:
     def autograded_notebook(self, student: str, lesson: str) -> Path:
         return self.root / "autograded" / student / lesson / f"{lesson}.ipynb"
 
+    @property
+    def feedback_root(self) -> Path:
+        return self.root / "feedback"
+
     def feedback_page(self, student: str, lesson: str) -> Path:
-        return self.root / "feedback" / student / f"{lesson}.html"
+        return self.feedback_root / student / f"{lesson}.html"
+
+    @property
+    def results_root(self) -> Path:
+        return self.root / "results"
 
     def results_dir(self, lesson: str) -> Path:
-        return self.root / "results" / lesson
+        return self.results_root / lesson
 
     def result_path(self, lesson: str, student: str) -> Path:
         return self.results_dir(lesson) / f"{student}.json"
@@ -127,9 +142,17 @@ class Layout:
     def staging(self) -> Path:
         return self.root / "staging"
 
+    @property
+    def export(self) -> Path:
+        return self.root / "export"
+
+    @property
+    def grading_lock(self) -> Path:
+        return self.root / "grading.lock"
+
     def submitters(self) -> set[str]:
         """Everyone with a folder under submitted/."""
-        folder = self.root / "submitted"
+        folder = self.submitted_root
         return {p.name for p in folder.iterdir() if p.is_dir()} if folder.is_dir() else set()
 
     def read_result(self, lesson: str, student: str) -> SubmissionResult | None:
