@@ -318,3 +318,96 @@ def test_workers_started_by_hand_grade_a_class(course, separate_cluster):
     assert scores(run) == {"perfect": 4, "partial": 2, "blank": 0}
     assert len({r.worker for r in run}) <= 2
     assert all(r.sandboxed for r in run) or not shutil.which("bwrap")
+
+
+# --------------------------------------------------------------------------- quick units
+
+
+@pytest.mark.parametrize("name", ["../escape", "/etc/passwd", "a/../../b", ""])
+def test_a_task_cannot_write_outside_its_folder(tmp_path, name):
+    from autograder.cluster import write_files
+
+    with pytest.raises(ValueError, match="unsafe file name"):
+        write_files(tmp_path, {name: b"x"})
+
+
+def test_a_task_writes_its_files_below_its_folder(tmp_path):
+    from autograder.cluster import write_files
+
+    write_files(tmp_path, {"data/a.csv": b"1,2", "b.txt": b"b"})
+    assert (tmp_path / "data" / "a.csv").read_bytes() == b"1,2"
+
+
+def test_progress_off_a_terminal_is_a_line_a_minute(monkeypatch):
+    import io
+
+    from autograder.cluster import Progress
+
+    stream = io.StringIO()
+    progress = Progress(4, terminal=False, stream=stream)
+    progress.update(failed=False)
+    assert stream.getvalue() == ""  # less than a minute: nothing yet
+    monkeypatch.setattr(Progress, "LOG_EVERY_S", 0.0)
+    progress.update(failed=True)
+    progress.close()
+    line = stream.getvalue()
+    assert "2/4 done, 1 failed, 2 remaining" in line and "/min" in line
+
+
+def test_the_reason_for_a_task_that_killed_its_workers():
+    from autograder.cluster import ALLOWED_FAILURES, describe_failure
+
+    class KilledWorker(Exception):
+        pass
+
+    reason = describe_failure(KilledWorker("execute-x"))
+    assert f"killed {ALLOWED_FAILURES + 1} grading workers" in reason
+
+
+def test_course_toml_names_a_scheduler(tmp_path):
+    from autograder.config import CourseConfigError, parse_course
+
+    raw = {
+        "course": {"id": "c", "title": "C", "repository": "https://example.org/c"},
+        "grading": {"scheduler": "tcp://10.0.0.5:8786"},
+    }
+    assert parse_course(raw, root=tmp_path).scheduler == "tcp://10.0.0.5:8786"
+    assert parse_course({"course": raw["course"]}, root=tmp_path).scheduler == ""
+    with pytest.raises(CourseConfigError, match="scheduler's address"):
+        parse_course({**raw, "grading": {"scheduler": "10.0.0.5"}}, root=tmp_path)
+    with pytest.raises(CourseConfigError, match="unknown key"):
+        parse_course({**raw, "grading": {"workers": 4}}, root=tmp_path)
+
+
+def test_one_course_grade_per_workspace(tmp_path):
+    import dataclasses
+
+    from autograder.demo import EXAMPLE_COURSE_FILE
+    from autograder.grade import _workspace_lock
+
+    course = dataclasses.replace(load_course(EXAMPLE_COURSE_FILE), workspace=tmp_path)
+    with (
+        _workspace_lock(course),
+        pytest.raises(RuntimeError, match="another `course grade` is grading"),
+        _workspace_lock(course),
+    ):
+        pass
+    with _workspace_lock(course):  # released: free again
+        pass
+
+
+def test_a_result_is_replaced_whole_or_not_at_all(tmp_path, monkeypatch):
+    from autograder.workspace import Layout, SubmissionResult
+
+    layout = Layout(tmp_path)
+    first = SubmissionResult("01_x", "ada", status=GRADED, score=3.0)
+    layout.write_result(first)
+
+    def crash(*args):
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(OSError):
+        layout.write_result(SubmissionResult("01_x", "ada", status=GRADED, score=4.0))
+    assert layout.read_result("01_x", "ada").score == 3.0
+    assert [p.name for p in layout.results_dir("01_x").iterdir()] == ["ada.json"]
