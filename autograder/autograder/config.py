@@ -17,6 +17,8 @@ Example file::
     notebook_timeout = 600   # seconds for the whole notebook
     memory_mb = 4096         # the kernel is stopped above this
     output_mb = 5            # outputs kept per notebook
+    cell_output_mb = 1       # outputs kept per cell; past it the cell fails, the rest runs
+    max_restarts = 3         # fresh kernels after crashes (memory, a dead kernel); 0: none
 
     [[lessons]]
     id = "01_tensors"
@@ -57,10 +59,14 @@ _LIMIT_KEYS = {
     "notebook_timeout": float,
     "memory_mb": int,
     "output_mb": float,
+    "cell_output_mb": float,
     "disk_mb": int,
     "processes": int,
     "cpus": float,
+    "max_restarts": int,
 }
+# Limits that may be 0 (every other one must be positive).
+_MAY_BE_ZERO = {"max_restarts"}
 _LESSON_KEYS = {"id": str, "title": str, "points": float, **_LIMIT_KEYS}
 
 
@@ -344,15 +350,19 @@ def _limits(base: Limits, table: dict[str, Any], where: str, label: str) -> Limi
     """The limits ``table`` sets (``[limits]`` or a lesson's keys), the rest from ``base``.
 
     Keys are ``Limits``' fields: ``cell_timeout``, ``notebook_timeout`` (seconds),
-    ``memory_mb``, ``output_mb``, ``disk_mb`` (the working folder's tmpfs), ``processes``
-    (processes and threads at once) and ``cpus`` (a CPU quota, 0.5 is half a CPU); each
-    must be positive, the whole-number ones whole.
+    ``memory_mb``, ``output_mb`` (outputs kept per notebook), ``cell_output_mb`` (per
+    cell), ``disk_mb`` (the working folder's tmpfs), ``processes`` (processes and threads
+    at once), ``cpus`` (a CPU quota, 0.5 is half a CPU) and ``max_restarts`` (fresh kernels
+    after crashes; 0: a crash stops the notebook); each must be positive (``max_restarts``
+    may be 0), the whole-number ones whole.
     """
     values = {}
     for key, kind in _LIMIT_KEYS.items():
         if key in table:
             value = _typed(table, key, kind, where, label)
-            if value <= 0:
+            if key in _MAY_BE_ZERO and value < 0:
+                raise CourseConfigError(f"{where}: {label}.{key} must be 0 or more, not {value}")
+            if key not in _MAY_BE_ZERO and value <= 0:
                 raise CourseConfigError(f"{where}: {label}.{key} must be positive, not {value}")
             values[key] = value
         else:

@@ -70,6 +70,26 @@ def test_defaults_and_lesson_overrides():
     assert course.select(None) == list(course.lessons)
 
 
+def test_output_per_cell_and_restarts():
+    """cell_output_mb and max_restarts, like every limit: defaults, course-wide, per lesson;
+    max_restarts = 0 (every crash stops the notebook) is allowed."""
+    course = parse(
+        limits={"cell_output_mb": 0.5, "max_restarts": 0},
+        lessons=[
+            {"id": "01_tensors", "title": "T", "points": 1, "cell_output_mb": 2, "max_restarts": 5},
+            {"id": "02_gradient_descent", "title": "GD", "points": 1},
+        ],
+    )
+    first, second = course.lessons
+    assert (first.limits.cell_output_mb, first.limits.max_restarts) == (2.0, 5)
+    assert (second.limits.cell_output_mb, second.limits.max_restarts) == (0.5, 0)
+    assert isinstance(first.limits.cell_output_mb, float) and isinstance(
+        first.limits.max_restarts, int
+    )
+    defaults = parse().defaults
+    assert (defaults.cell_output_mb, defaults.max_restarts) == (1.0, 3)
+
+
 @pytest.mark.parametrize(
     ("tables", "message"),
     [
@@ -81,6 +101,15 @@ def test_defaults_and_lesson_overrides():
         ({"limits": {"cpus": -1}}, r"\[limits\]\.cpus must be positive"),
         ({"limits": {"disk_mb": "1G"}}, r"disk_mb must be a whole number, not '1G'"),
         ({"limits": {"cell_timeout": "1m"}}, r"cell_timeout must be a number, not '1m'"),
+        ({"limits": {"cell_output_mb": 0}}, r"\[limits\]\.cell_output_mb must be positive"),
+        ({"limits": {"cell_output_mb": "1M"}}, r"cell_output_mb must be a number, not '1M'"),
+        ({"limits": {"max_restarts": -1}}, r"\[limits\]\.max_restarts must be 0 or more"),
+        ({"limits": {"max_restarts": 1.5}}, r"max_restarts must be a whole number"),
+        ({"limits": {"max_restarts": True}}, r"max_restarts must be a whole number"),
+        (
+            {"lessons": [{"id": "01_a", "title": "T", "points": 1, "max_restarts": -2}]},
+            r"lessons\[0\]\.max_restarts must be 0 or more, not -2",
+        ),
         (
             {"lessons": [{"id": "tensors", "title": "T", "points": 1}]},
             "must look like '01_tensors'",
