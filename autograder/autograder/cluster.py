@@ -130,7 +130,8 @@ def execute_task(task: dict[str, Any]) -> dict[str, Any]:
     """
     import nbformat
 
-    from autograder.sandbox import Limits, execute_notebook
+    from autograder.limits import Limits
+    from autograder.sandbox import execute_notebook
 
     notebook = nbformat.reads(task["notebook"], as_version=4)
     with tempfile.TemporaryDirectory(prefix="grading-task-") as folder:

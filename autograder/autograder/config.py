@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from autograder.sandbox import Limits
+from autograder.limits import Limits
 from autograder.workspace import Layout, shown_url, sqlite_file
 
 #: The folder that holds course.toml when no other is given: <repository>/course.

@@ -40,7 +40,7 @@ from nbformat import NotebookNode
 
 from autograder import cells
 from autograder.sandbox.client import error_output
-from autograder.sandbox.limits import ExecutionResult
+from autograder.sandbox.outcome import ExecutionResult
 
 CANARIES_PER_NOTEBOOK = 3
 """How many canaries to plant at most (fewer when the lesson has fewer candidates)."""

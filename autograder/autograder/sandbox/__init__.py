@@ -60,15 +60,16 @@ The kernel talks to the grader over Unix sockets (jupyter's ``ipc`` transport) i
 private runtime folder (the connection file read-only to the kernel): a TCP client
 cannot reach a kernel in a new network namespace.
 
-Modules: ``limits`` (Limits, Status, ExecutionResult), ``runner`` (one execution: kernels,
-cell loop, restarts and replays, stop causes), ``client`` (nbclient with per-cell budgets
-and the output caps),
-``watchdog`` (the kernel's process tree, the polling fallback), ``cgroups`` (the run's
-control groups), ``bwrap`` (the sandbox's command).
+Modules: ``outcome`` (Status, ExecutionResult), ``runner`` (one execution: kernels, cell
+loop, restarts and replays, stop causes), ``client`` (nbclient with per-cell budgets and
+the output caps), ``watchdog`` (the kernel's process tree, the polling fallback),
+``cgroups`` (the run's control groups), ``bwrap`` (the sandbox's command). The limits it
+enforces are the course's: ``autograder.limits.Limits`` (exported here too).
 """
 
+from autograder.limits import Limits
 from autograder.sandbox.bwrap import bubblewrap_available
-from autograder.sandbox.limits import ExecutionResult, Limits, Status
+from autograder.sandbox.outcome import ExecutionResult, Status
 from autograder.sandbox.runner import REPOSITORY_ROOT, execute_notebook
 
 __all__ = [

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
-from autograder.sandbox.limits import Limits
+from autograder.limits import Limits
 
 # The kernel's working folder in the sandbox (a tmpfs of Limits.disk_mb).
 SCRATCH = "/submission"

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from autograder.sandbox.limits import Limits
+from autograder.limits import Limits
 
 log = logging.getLogger("autograder.sandbox")
 

@@ -46,6 +46,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 
 from autograder import cells
+from autograder.limits import Limits
 from autograder.sandbox.bwrap import Staged, bubblewrap_available, bwrap_command
 from autograder.sandbox.cgroups import Cgroups
 from autograder.sandbox.client import (
@@ -54,7 +55,7 @@ from autograder.sandbox.client import (
     GradingClient,
     error_output,
 )
-from autograder.sandbox.limits import ExecutionResult, Limits, Status
+from autograder.sandbox.outcome import ExecutionResult, Status
 from autograder.sandbox.watchdog import ConsoleTail, KernelProcesses
 
 log = logging.getLogger("autograder.sandbox")

@@ -16,9 +16,9 @@ from typing import Any
 
 import psutil
 
+from autograder.limits import Limits
 from autograder.sandbox.bwrap import SCRATCH
 from autograder.sandbox.cgroups import Cgroups
-from autograder.sandbox.limits import Limits
 
 POLL_S = 0.1  # how often the watchdog measures memory
 WRITABLE_TMPFS = ("/tmp", "/dev/shm", SCRATCH)  # where the sandboxed kernel writes memory
