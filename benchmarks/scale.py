@@ -21,10 +21,8 @@ time of a large class. Measured, not asserted.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -33,6 +31,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from autograder.cluster import separate_processes  # noqa: E402
 from grading import EXAMPLE, PLAIN  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -69,60 +68,6 @@ def run_course_grade(course, lesson, *extra: str) -> float:
     if done.returncode not in (0, 1):
         raise SystemExit(f"course grade failed ({done.returncode}):\n{done.stdout}{done.stderr}")
     return wall
-
-
-def separate_cluster(folder: Path) -> tuple[str, list[subprocess.Popen]]:
-    env = {**os.environ, "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "1"}
-    scheduler_file = folder / "scheduler.json"
-    processes = [
-        subprocess.Popen(
-            [
-                str(BIN / "dask"),
-                "scheduler",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                "0",
-                "--no-dashboard",
-                "--scheduler-file",
-                str(scheduler_file),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env=env,
-            start_new_session=True,
-        )  # fmt: skip
-    ]
-    while not scheduler_file.is_file():
-        time.sleep(0.2)
-    time.sleep(0.5)
-    address = json.loads(scheduler_file.read_text())["address"]
-    for _ in range(2):
-        processes.append(
-            subprocess.Popen(
-                [
-                    str(BIN / "dask"),
-                    "worker",
-                    address,
-                    "--nthreads",
-                    "1",
-                    "--no-dashboard",
-                    "--host",
-                    "127.0.0.1",
-                    "--memory-limit",
-                    "0",
-                ],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                env=env,
-                start_new_session=True,
-            )  # fmt: skip
-        )
-    from distributed import Client
-
-    with Client(address, timeout="30s") as client:
-        client.wait_for_workers(2, timeout=60)
-    return address, processes
 
 
 def step_medians(course, lesson) -> dict[str, float]:
@@ -167,14 +112,10 @@ def main() -> None:
             steps[label] = step_medians(course, lesson)
         course, lesson, students = prepare(args.course, base / "separate", args.lesson,
                                            args.students)  # fmt: skip
-        address, processes = separate_cluster(base)
-        try:
+        with separate_processes(base, workers=2) as address:
             label = "course grade --scheduler (2 `dask worker`s)"
             walls[label] = run_course_grade(course, lesson, "--scheduler", address)
             steps[label] = step_medians(course, lesson)
-        finally:
-            for process in processes:
-                os.killpg(process.pid, signal.SIGTERM)
     finally:
         shutil.rmtree(base, ignore_errors=True)
 

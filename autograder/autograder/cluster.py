@@ -22,7 +22,9 @@ worker: bubblewrap runs it with ``--die-with-parent`` in its own pid namespace.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
+import os
 import signal
 import sys
 import tempfile
@@ -97,6 +99,57 @@ def _without_sigint() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+@contextlib.contextmanager
+def separate_processes(folder: Path, workers: int = 2) -> Iterator[str]:
+    """A `dask scheduler` and ``workers`` `dask worker` commands on the loopback
+    interface, each started as its own command, as on separate machines (README, "A large
+    class"); yields the scheduler's address once the workers are in, and stops them all
+    at the end. For the tests and benchmarks of that set-up."""
+    import subprocess
+
+    from distributed import Client
+
+    dask_command = str(Path(sys.executable).parent / "dask")
+    env = {**os.environ, "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": str(ALLOWED_FAILURES)}
+    scheduler_file = folder / "scheduler.json"
+    started: list[subprocess.Popen] = []
+
+    def start(*arguments: str) -> None:
+        started.append(
+            subprocess.Popen(
+                [dask_command, *arguments],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env=env,
+                start_new_session=True,
+            )  # fmt: skip
+        )
+
+    try:
+        start("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+              "--scheduler-file", str(scheduler_file))  # fmt: skip
+        deadline = time.monotonic() + 60
+        while not scheduler_file.is_file() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(0.5)  # written in one go, but let it land
+        address = json.loads(scheduler_file.read_text())["address"]
+        for _ in range(workers):
+            start("worker", address, "--nthreads", "1", "--no-dashboard", "--host",
+                  "127.0.0.1", "--memory-limit", "0")  # fmt: skip
+        with Client(address, timeout="30s") as client:
+            client.wait_for_workers(workers, timeout=60)
+        yield address
+    finally:
+        for process in started:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in started:
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
 
 
 def worker_threads(client: Any) -> int:

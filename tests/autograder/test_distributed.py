@@ -6,7 +6,6 @@ Each test grades a few students of the example course's demo class in a fresh co
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
@@ -22,7 +21,7 @@ import psutil
 import pytest
 from support import tight_example_course
 
-from autograder.cluster import dask_client
+from autograder.cluster import dask_client, separate_processes
 from autograder.config import load_course, nbgrader_api
 from autograder.democlass import make_demo_class
 from autograder.grade import grade_all
@@ -244,72 +243,8 @@ def test_ctrl_c_stops_cleanly_says_what_was_done_and_the_next_run_resumes(course
 @pytest.fixture
 def separate_cluster(tmp_path):
     """`dask scheduler` and two `dask worker` processes, started as separate commands."""
-    scheduler_file = tmp_path / "scheduler.json"
-    env = {**os.environ, "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "1"}
-    started = [
-        subprocess.Popen(
-            [
-                str(BIN / "dask"),
-                "scheduler",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                "0",
-                "--no-dashboard",
-                "--scheduler-file",
-                str(scheduler_file),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env=env,
-            start_new_session=True,
-        )  # fmt: skip
-    ]
-    deadline = time.monotonic() + 60
-    while not scheduler_file.is_file() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    time.sleep(0.5)  # the file is written in one go, but let it land
-    address = json.loads(scheduler_file.read_text())["address"]
-    for _ in range(2):
-        started.append(
-            subprocess.Popen(
-                [
-                    str(BIN / "dask"),
-                    "worker",
-                    address,
-                    "--nthreads",
-                    "1",
-                    "--nworkers",
-                    "1",
-                    "--no-dashboard",
-                    "--host",
-                    "127.0.0.1",
-                    "--memory-limit",
-                    "0",
-                ],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                env=env,
-                start_new_session=True,
-            )  # fmt: skip
-        )
-    from distributed import Client
-
-    with Client(address, timeout="30s") as client:
-        client.wait_for_workers(2, timeout=60)
-    yield address
-    for process in started:
-        with _suppress():
-            os.killpg(process.pid, signal.SIGTERM)
-    for process in started:
-        with _suppress():
-            process.wait(10)
-
-
-def _suppress():
-    import contextlib
-
-    return contextlib.suppress(ProcessLookupError, subprocess.TimeoutExpired)
+    with separate_processes(tmp_path, workers=2) as address:
+        yield address
 
 
 def test_workers_started_by_hand_grade_a_class(course, separate_cluster):
