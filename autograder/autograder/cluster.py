@@ -25,6 +25,7 @@ import contextlib
 import json
 import logging
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -67,21 +68,29 @@ def dask_client(jobs: int, scheduler: str = "") -> Iterator[Any]:
             with client:
                 yield client
             return
-        with _without_sigint():  # only while its processes start
-            cluster = LocalCluster(
-                n_workers=jobs,
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address=None,
-                # The scheduler serves a few HTTP routes (health) even without a
-                # dashboard: on the loopback interface and a free port, never :8787.
-                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-                memory_limit=0,
-                silence_logs=logging.ERROR,
-            )
-        with cluster, Client(cluster) as client:
-            yield client
+        # Dask's servers put their scratch folder first on sys.path (for uploaded code):
+        # a private one, never the shared /tmp/dask-scratch-space, and off sys.path again
+        # at once, so that nothing there can shadow a module this process imports.
+        scratch = tempfile.mkdtemp(prefix="course-grade-dask-")
+        try:
+            with _without_sigint(), dask.config.set({"temporary-directory": scratch}):
+                cluster = LocalCluster(
+                    n_workers=jobs,
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    dashboard_address=None,
+                    # The scheduler serves a few HTTP routes (health) even without a
+                    # dashboard: on the loopback interface and a free port, never :8787.
+                    scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                    memory_limit=0,
+                    silence_logs=logging.ERROR,
+                )
+            sys.path[:] = [entry for entry in sys.path if not entry.startswith(scratch)]
+            with cluster, Client(cluster) as client:
+                yield client
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 @contextlib.contextmanager
