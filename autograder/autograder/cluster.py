@@ -121,7 +121,11 @@ def separate_processes(folder: Path, workers: int = 2) -> Iterator[str]:
     from distributed import Client
 
     dask_command = str(Path(sys.executable).parent / "dask")
-    env = {**os.environ, "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": str(ALLOWED_FAILURES)}
+    env = {
+        **os.environ,
+        "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": str(ALLOWED_FAILURES),
+        "DASK_TEMPORARY_DIRECTORY": str(folder / "dask-scratch"),  # private: see README
+    }
     scheduler_file = folder / "scheduler.json"
     started: list[subprocess.Popen] = []
 
