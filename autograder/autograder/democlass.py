@@ -26,6 +26,9 @@ class Expected:
     """What grading a demo submission must give."""
 
     full_marks: bool  # every autograded point (else: fewer)
+    # Every autograded point but those of the first exercise's tests: the attack in the
+    # first answer cost that exercise only (a crash is skipped, the rest is graded).
+    all_but_first: bool = False
     flagged_rules: tuple[str, ...] = ()  # integrity rules that must be reported
     execution: str | None = None  # the sandbox status, when it matters
     status: str = "graded"
@@ -43,6 +46,10 @@ ATTACKS: dict[str, str] = {
     # Sized from the lesson's memory cap in make_demo_class: 512 MB over it.
     "memory_bomb": "hog = bytearray(b'x') * ({memory_mb} + 512) * 2**20",
     "kernel_exit": "import os\nos._exit(1)",
+    # Deaf to the interrupt at the cell's time limit: the kernel is killed and restarted.
+    "ignores_interrupt": (
+        "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"
+    ),
     "patches_allclose": (
         "np.allclose = lambda *args, **kwargs: True\nnp.isclose = lambda *args, **kwargs: True"
     ),
@@ -68,15 +75,22 @@ EXPECTED: dict[str, Expected] = {
     "perfect": Expected(full_marks=True),
     "blank": Expected(full_marks=False),
     "partial": Expected(full_marks=False),
-    "infinite_loop": Expected(full_marks=False),
-    "memory_bomb": Expected(full_marks=False, execution="memory"),
-    "kernel_exit": Expected(full_marks=False, flagged_rules=("stops-kernel",),
-                            execution="kernel_died"),
+    # A crash, a loop or a failed read in the first answer costs that exercise only: the
+    # cell is interrupted, or its kernel restarted, and the rest of the notebook is graded.
+    "infinite_loop": Expected(full_marks=False, all_but_first=True),
+    "memory_bomb": Expected(full_marks=False, all_but_first=True, execution="memory"),
+    "kernel_exit": Expected(full_marks=False, all_but_first=True,
+                            flagged_rules=("stops-kernel",), execution="kernel_died"),
+    "ignores_interrupt": Expected(full_marks=False, all_but_first=True,
+                                  flagged_rules=("touches-sys-modules",),
+                                  execution="kernel_died"),
     # Right answers after the attack: the grade is earned, the attack goes to a person.
     "patches_allclose": Expected(full_marks=True, flagged_rules=("patches-module",)),
-    "reads_source": Expected(full_marks=False, flagged_rules=("reads-outside",)),
-    "opens_socket": Expected(full_marks=False, flagged_rules=("network",)),
-    "huge_output": Expected(full_marks=False, execution="output_limit"),
+    "reads_source": Expected(full_marks=False, all_but_first=True,
+                             flagged_rules=("reads-outside",)),
+    "opens_socket": Expected(full_marks=False, all_but_first=True, flagged_rules=("network",)),
+    # The print is cut (that cell fails), the answer after it is defined: nothing lost.
+    "huge_output": Expected(full_marks=True, execution="output_limit"),
     "hooks_tests": Expected(full_marks=True, flagged_rules=("hooks-ipython",)),
     "deletes_tests": Expected(full_marks=False, flagged_rules=("deleted-test-cell",)),
     "invalid_json": Expected(full_marks=False, status="invalid"),
@@ -150,6 +164,21 @@ def make_demo_class(course: Course, lesson: Lesson, submitted: Path) -> dict[str
         else:
             nbformat.write(made, path)
     return {student.replace("_", "-"): expected for student, expected in EXPECTED.items()}
+
+
+def first_exercise_points(source: nbformat.NotebookNode) -> float:
+    """The points of the first exercise's tests: the autograded test cells after the first
+    solution cell, up to the next one."""
+    points, inside = 0.0, False
+    for cell in source.cells:
+        nbgrader = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and nbgrader.get("solution"):
+            if inside:
+                break
+            inside = True
+        elif inside and cell.cell_type == "code" and nbgrader.get("grade"):
+            points += float(nbgrader.get("points", 0) or 0)
+    return points
 
 
 def _without_tests(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:

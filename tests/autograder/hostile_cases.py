@@ -431,7 +431,7 @@ LIMITS = [
         "limits",
         "import os\n\nfd = os.memfd_create('hog')\nchunk = b'x' * 2**24\n"
         "for _ in range(2 * @@MEMORY_MB@@ // 16):\n    os.write(fd, chunk)\n\n" + WRONG_SQUARE,
-        honest=0.0,
+        # The kernel is killed in square's cell and restarted: row_means still scores.
         execution="memory",
     ),
     Case(

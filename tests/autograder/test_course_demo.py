@@ -15,4 +15,4 @@ def test_course_demo_runs_to_the_end(example_demo):
     assert "course demo: every demo submission was graded as expected" in printed
     assert (out / "workspace" / "report" / "index.html").is_file()
     assert (out / "workspace" / "export" / "grades.csv").is_file()
-    assert len(list((out / "workspace" / "feedback").glob("*/*.html"))) == 14
+    assert len(list((out / "workspace" / "feedback").glob("*/*.html"))) == 15

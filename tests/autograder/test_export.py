@@ -69,7 +69,9 @@ def test_exact_rows(graded, tmp_path):
     by_student = {row[0]: row for row in grades[1:]}
     assert by_student["perfect"] == ["perfect", "4", "4", "5", ""]
     assert by_student["partial"] == ["partial", "2", "2", "5", ""]
-    assert by_student["memory-bomb"] == ["memory-bomb", "0", "0", "5", ""]
+    # The memory blow-up in square's cell cost square only: row_means' 2 points count.
+    assert by_student["memory-bomb"] == ["memory-bomb", "2", "2", "5", ""]
+    assert by_student["huge-output"] == ["huge-output", "4", "4", "5", ""]
     # Patching NumPy is a finding: the score is withheld (0) until an instructor reviews it.
     assert by_student["cheater"][:4] == ["cheater", "0", "0", "5"]
     assert by_student["cheater"][4].startswith(f"{LESSON}: withheld: awaits review")
@@ -89,10 +91,14 @@ def test_exact_rows(graded, tmp_path):
         # A written answer: no automatic score, waiting for a person.
         ["perfect", LESSON, "why_axis", "0", "1", "", "", "true", "graded", "false", ""],
     ]
-    memory = "the kernel used more than 600 MB and was stopped in cell 6 (square)"
-    assert of("memory-bomb")[0] == [
-        "memory-bomb", LESSON, "square_values", "0", "2", "0", "", "false", "graded", "false",
-        memory,
+    recovered = "all 9 code cells had their turn; the kernel was restarted after cells 6 (memory)"
+    assert of("memory-bomb")[:3] == [
+        ["memory-bomb", LESSON, "square_values", "0", "2", "0", "", "false", "graded", "false",
+         recovered],
+        ["memory-bomb", LESSON, "row_means_shape", "1", "1", "1", "", "false", "graded", "false",
+         recovered],
+        ["memory-bomb", LESSON, "row_means_values", "1", "1", "1", "", "false", "graded", "false",
+         recovered],
     ]  # fmt: skip
     # Flagged: every cell marked for a person, the flag on every row, the autograded
     # points withheld (score 0, auto_score what the tests gave) until a review.

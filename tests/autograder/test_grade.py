@@ -12,6 +12,10 @@ from autograder.grade import grade_all
 from autograder.sandbox import bubblewrap_available
 
 AUTOGRADED_POINTS = 4.0  # the fixture's 5 points less its written answer (graded by hand)
+SQUARE_POINTS = 2.0  # the first exercise's tests (square_values)
+SQUARE_CELL = (
+    5  # square's answer in the graded notebook (the release adds a badge and an install cell)
+)
 
 # The graded class comes from tests/autograder/conftest.py, made once on one worker.
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("graded_class")]
@@ -27,6 +31,8 @@ def test_every_demo_submission_is_graded_with_a_reason(graded):
             assert result.score == AUTOGRADED_POINTS, (student, result)
         else:
             assert result.score < AUTOGRADED_POINTS, (student, result)
+        if want.all_but_first:  # square's 2 points lost, row_means' 2 kept
+            assert result.score == AUTOGRADED_POINTS - SQUARE_POINTS, (student, result)
         if want.execution:
             assert result.execution == want.execution, (student, result)
             assert result.reason, f"{student}: no reason recorded"
@@ -41,9 +47,26 @@ def test_exact_grades(graded):
     scores = {student: result.score for student, result in results.items()}
     assert scores["perfect"] == 4 and scores["blank"] == 0
     assert scores["partial"] == 2  # square right (2 points), row_means missing
-    # An attack in square's cell costs square's 2 points at most when the kernel survives;
-    # when it stops the kernel (or runs past a limit), nothing after it scores.
+    # An attack in square's cell costs square's 2 points at most: a cell past its time
+    # limit is interrupted; one that uses too much memory, kills its kernel or ignores the
+    # interrupt gets its kernel restarted; either way the later cells run and score.
     assert scores["infinite-loop"] == 2  # the cell is interrupted, later cells still run
+    for crashed in ("memory-bomb", "kernel-exit", "ignores-interrupt"):
+        assert scores[crashed] == 2, crashed
+        result = results[crashed]
+        assert result.stopped_cell is None and result.unrecovered == "", result
+        (restart,) = result.restarts
+        assert restart["cell"] == SQUARE_CELL, restart
+    assert results["memory-bomb"].restarts[0]["cause"] == "memory"
+    assert results["kernel-exit"].restarts[0]["cause"] == "kernel_died"
+    assert results["ignores-interrupt"].restarts[0]["cause"] == "unresponsive"
+    assert results["ignores-interrupt"].restarts[0]["limit"] == 4  # the tight cell_timeout
+    # A 50 MB print is cut to the cell's 1 MB (that cell fails) and square is defined
+    # after it: nothing is lost.
+    assert scores["huge-output"] == 4
+    assert results["huge-output"].truncated == [{"cell": SQUARE_CELL, "scope": "cell",
+                                                 "limit_mb": 1.0}]  # fmt: skip
+    assert results["huge-output"].restarts == []
     # Right answers behind an attack keep their points; the attack is flagged instead.
     assert scores["patches-allclose"] == 4 and scores["hooks-tests"] == 4
     assert scores["opens-socket"] == 2 and scores["reads-source"] == 2
@@ -53,8 +76,40 @@ def test_exact_grades(graded):
     assert scores["fakes-checks"] == 4 and results["fakes-checks"].tampered
     assert results["fakes-checks"].canaries["passed"]
     assert all(r.withheld for r in results.values() if r.findings or r.tampered)
-    for stopped in ("memory-bomb", "kernel-exit", "huge-output", "invalid-json"):
-        assert scores[stopped] == 0, stopped
+    assert scores["invalid-json"] == 0
+    # Nothing in the class was stopped for good.
+    assert all(r.stopped_cell is None for r in results.values())
+
+
+def test_a_crashing_submission_grades_the_same_alone(graded):
+    """Grades do not depend on the class: memory-bomb graded alone, one job, in a copy of
+    the workspace (its submission and the gradebook), gets what it got in the parallel
+    class run."""
+    import dataclasses
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    course, _, results = graded
+    workspace = Path(tempfile.mkdtemp(prefix="course-alone-", dir="/var/tmp")) / "workspace"
+    shutil.copytree(course.workspace / "submitted" / "memory-bomb",
+                    workspace / "submitted" / "memory-bomb")  # fmt: skip
+    shutil.copyfile(course.workspace / "gradebook.db", workspace / "gradebook.db")
+    alone = dataclasses.replace(
+        course, workspace=workspace, gradebook_url=f"sqlite:///{workspace / 'gradebook.db'}"
+    )
+    try:
+        (again,) = grade_all(alone, list(course.lessons), ["memory-bomb"], jobs=1, force=True)
+    finally:
+        shutil.rmtree(workspace.parent, ignore_errors=True)
+    before = results["memory-bomb"]
+    assert (again.score, again.execution, again.stopped_cell) == (
+        before.score, before.execution, before.stopped_cell,
+    )  # fmt: skip
+    keys = ("cell", "status", "cause", "limit", "unit", "replayed", "skipped")
+    assert [{k: r[k] for k in keys} for r in again.restarts] == [
+        {k: r[k] for k in keys} for r in before.restarts
+    ]
 
 
 def test_the_kernel_cannot_see_the_course(graded):
@@ -68,7 +123,7 @@ def test_the_kernel_cannot_see_the_course(graded):
 
 def test_clean_submissions_are_not_flagged(graded):
     _, _, results = graded
-    for student in ("perfect", "blank", "partial", "infinite-loop", "memory-bomb"):
+    for student in ("perfect", "blank", "partial", "infinite-loop", "memory-bomb", "huge-output"):
         assert results[student].findings == [], (student, results[student].findings)
 
 
