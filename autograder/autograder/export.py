@@ -86,8 +86,13 @@ class LessonGrades:
     execution: str = ""
     flagged: bool = False
     withheld: bool = False  # autograded points count 0 until `course review` accepts them
-    stopped_cell: int | None = None  # where execution stopped (index in the notebook)
+    stopped_cell: int | None = None  # where execution stopped for good (index in the notebook)
     stop_cause: str = ""  # see autograder.sandbox.ExecutionResult.cause
+    unrecovered: str = ""  # why the crash at stopped_cell ended the notebook (limit, time...)
+    # Crashes the notebook recovered from, and cells whose outputs were cut (cell indices
+    # of the graded notebook): see autograder.sandbox.ExecutionResult.
+    restarts: list[dict[str, Any]] = field(default_factory=list)
+    truncated: list[dict[str, Any]] = field(default_factory=list)
     cells: list[CellGrade] = field(default_factory=list)
     # Instructor comments on cells that are not graded (solution code cells), by cell name.
     other_comments: dict[str, str] = field(default_factory=dict)
@@ -181,6 +186,9 @@ def read_lesson(course: Course, gradebook: Any, lesson: Lesson, student: str) ->
         withheld=bool(withheld),
         stopped_cell=result.stopped_cell,
         stop_cause=result.stop_cause,
+        unrecovered=result.unrecovered,
+        restarts=list(result.restarts),
+        truncated=list(result.truncated),
     )
     if status == ERROR:
         # The gradebook may still hold an earlier grade of this student's: it must not

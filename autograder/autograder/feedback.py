@@ -168,11 +168,16 @@ def _first_error(cell: nbformat.NotebookNode | None) -> nbformat.NotebookNode | 
 NOT_FOUND = "no result: this test's cell was not found in your notebook"
 NOT_RUN = "not run: your notebook was stopped before this test (see above)"
 STOPPED_HERE = "your notebook was stopped while this test ran (see above)"
+RESTARTED_HERE = (
+    "Python stopped while this test ran (see above): the test was skipped and the rest of "
+    "your notebook was graded"
+)
+CUT_HERE = "this test printed too much (see above): the rest of its output was dropped"
 GRADED_BY_HAND = "graded by your instructor"
 # Messages made here with nothing of the student's in them.
 _FIXED_MESSAGES = {
     "passed", "partly passed", "did not pass", PENDING, NOT_FOUND, NOT_RUN, STOPPED_HERE,
-    GRADED_BY_HAND, HIDDEN_TEST_FAILED, NO_MESSAGE,
+    RESTARTED_HERE, CUT_HERE, GRADED_BY_HAND, HIDDEN_TEST_FAILED, NO_MESSAGE,
 }  # fmt: skip
 
 
@@ -215,8 +220,12 @@ def _test_message(
     found: bool,
     info: TestInfo | None = None,
     after_hidden: bool = True,
+    stopped_here: bool = True,
 ) -> str:
     """The message of an autograded test cell (without its points).
+
+    ``stopped_here``: execution stopped for good in this cell (``stopped_cell``); else a
+    crash in it was recovered from (the notebook went on after it).
 
     Nothing a test's run produced is shown once the kernel may have seen hidden tests
     (``after_hidden``: this test ran after, or in the same run of tests as, the first
@@ -241,8 +250,10 @@ def _test_message(
         ename, evalue = str(error.get("ename", "")), str(error.get("evalue", ""))
         if ename == "NotRun":
             message = NOT_RUN
+        elif ename == "OutputLimit":  # never a stop: the output was cut, the test failed
+            message = CUT_HERE
         elif ename in _STOPPED_HERE:
-            message = STOPPED_HERE
+            message = STOPPED_HERE if stopped_here else RESTARTED_HERE
         else:
             message = error_message(ename, evalue)
     elif full:
@@ -263,7 +274,11 @@ def status_words(
     grades: LessonGrades, lesson: Lesson, notebook: nbformat.NotebookNode | None = None
 ) -> str:
     """How grading went, in plain words for the student; ``notebook`` (the autograded
-    one) names the cell where execution stopped."""
+    one) names the cell where execution stopped. What happened to single cells (a
+    restart, an output cut) is in ``event_notes``.
+
+    Built from the result's fields (``execution``, ``stopped_cell``, ``stop_cause``,
+    ``unrecovered``, ``restarts``, ``truncated``), never from its ``reason``."""
     if grades.missing:
         return "No submission was received for this lesson, so there is nothing to grade."
     if grades.status == "invalid":
@@ -283,6 +298,38 @@ def status_words(
             "Something went wrong on our side while grading your notebook; your "
             "instructor will look into it. The points below may be incomplete."
         )
+    execution = grades.execution
+    if execution == "invalid":
+        return "Your notebook could not be run at all, so none of its tests passed."
+    if grades.stopped_cell is None and execution != "notebook_timeout":  # all had their turn
+        if recovered(grades) and grades.restarts:
+            return (
+                "Every cell of your notebook had its turn, but some had a problem (listed "
+                "below). A cell that was skipped cost only itself: what it should have "
+                "defined was missing afterwards, so only the tests that need it could lose "
+                "points."
+            )
+        if recovered(grades):
+            return (
+                "Your notebook ran to the end, but some cells printed too much (listed "
+                "below): only those cells count as failed."
+            )
+        return "Your notebook ran to the end; each test's result is below."
+    return _stop_words(grades, lesson, notebook)
+
+
+def recovered(grades: LessonGrades) -> bool:
+    """Every code cell had its turn, but a crash was recovered from or an output cut."""
+    ran = grades.stopped_cell is None
+    ran = ran and grades.execution not in ("", "ok", "invalid", "notebook_timeout")
+    return ran and grades.status in ("graded", "withheld")
+
+
+def _stop_words(
+    grades: LessonGrades, lesson: Lesson, notebook: nbformat.NotebookNode | None
+) -> str:
+    """Execution stopped for good at ``grades.stopped_cell``: where, why, and why no fresh
+    kernel went on after it."""
     limits, cell = lesson.limits, grades.stopped_cell
     at = ""
     if notebook is not None and cell is not None and 0 <= cell < len(notebook.cells):
@@ -293,28 +340,120 @@ def status_words(
         return f"Your notebook ran past its time limit ({limits.notebook_timeout:g} s for " \
                f"the whole notebook) and was stopped{at}{after}"  # fmt: skip
     if execution == "memory":
-        return (
+        words = (
             f"Your notebook used more than {limits.memory_mb} MB of memory and was "
             f"stopped{at}{after}"
         )
-    if execution == "output_limit":
-        return (
+    elif execution == "output_limit":  # a result from before outputs were cut, not stopped
+        words = (
             f"Your notebook printed more than {limits.output_mb:g} MB of output and was "
             f"stopped{at}{after}"
         )
-    if execution == "kernel_died":
-        if grades.stop_cause == "unresponsive":
-            where = at.removeprefix(" at ").capitalize() or "A cell"
-            return (
-                f"{where} ran longer than its {limits.cell_timeout:g} s limit and could not "
-                f"be interrupted, so your notebook was stopped there{after}"
+    elif grades.stop_cause == "unresponsive":
+        where = _upper_first(at.removeprefix(" at ")) or "A cell"
+        words = (
+            f"{where} ran longer than its {limits.cell_timeout:g} s limit and could not "
+            f"be interrupted, so your notebook was stopped there{after}"
+        )
+    elif grades.stop_cause == "failed":
+        words = f"Running your notebook failed{at}{after}"
+    else:
+        words = f"Your notebook's Python kernel stopped (it crashed or exited){at}{after}"
+    why = _UNRECOVERED.get(grades.unrecovered, "")
+    if grades.unrecovered == "limit":
+        restarts = len(grades.restarts)
+        if restarts == 0:
+            why = "This lesson does not restart a notebook after a crash."
+        else:
+            times = "once" if restarts == 1 else "twice" if restarts == 2 else f"{restarts} times"
+            why = (
+                f"It had already been restarted {times} after earlier crashes, the most it may be."
             )
-        if grades.stop_cause == "failed":
-            return f"Running your notebook failed{at}{after}"
-        return f"Your notebook's Python kernel stopped (it crashed or exited){at}{after}"
-    if execution == "invalid":
-        return "Your notebook could not be run at all, so none of its tests passed."
-    return "Your notebook ran to the end; each test's result is below."
+    elif grades.unrecovered == "time":
+        why = why.format(seconds=f"{limits.notebook_timeout:g}")
+    return f"{words} {why}".strip()
+
+
+# Why a crash ended the notebook instead of a restart (ExecutionResult.unrecovered).
+_UNRECOVERED = {
+    "time": (
+        "Not enough of the notebook's {seconds} s time limit was left to restart it and go on."
+    ),
+    "start": "A fresh Python kernel to go on with could not be started.",
+    "replay": (
+        "A fresh Python kernel was started, but it stopped again while re-running your "
+        "earlier cells, so your notebook could not go on."
+    ),
+}
+
+
+def event_notes(
+    grades: LessonGrades, lesson: Lesson, notebook: nbformat.NotebookNode | None = None
+) -> list[str]:
+    """One sentence per cell that crashed and was skipped (``restarts``) and per cell whose
+    output was cut (``truncated``), in notebook order."""
+    if grades.missing or grades.status in ("invalid", "error"):
+        return []
+    events: list[tuple[int, str]] = []
+    for restart in grades.restarts:
+        index = _index(restart.get("cell"))
+        if index is None:
+            continue
+        label = _label(notebook, index)
+        cause, limit = restart.get("cause") or restart.get("status"), restart.get("limit")
+        if cause == "memory":
+            mb = _number(limit, lesson.limits.memory_mb)
+            what = f"{label} used more than {mb} MB of memory"
+        elif cause == "unresponsive":
+            seconds = _number(limit, lesson.limits.cell_timeout)
+            what = f"{label} ran longer than {seconds} s and could not be interrupted"
+        elif cause == "failed":
+            what = f"Running {label[0].lower()}{label[1:]} failed"
+        else:
+            what = f"{label} stopped Python (it crashed or exited)"
+        events.append((index, f"{what}; it was skipped and the rest of your notebook was graded."))
+    for cut in grades.truncated:
+        index = _index(cut.get("cell"))
+        if index is None:
+            continue
+        label = _label(notebook, index)
+        if cut.get("scope") == "notebook":
+            mb = _number(cut.get("limit_mb"), lesson.limits.output_mb)
+            text = (
+                f"{label}: your notebook's outputs had passed {mb} MB, so this cell's "
+                "output was dropped and it counts as failed."
+            )
+        else:
+            mb = _number(cut.get("limit_mb"), lesson.limits.cell_output_mb)
+            text = (
+                f"{label} printed more than {mb} MB; the rest of its output was dropped "
+                "and it counts as failed."
+            )
+        events.append((index, text))
+    events.sort(key=lambda event: event[0])
+    return [text for _, text in events]
+
+
+def _index(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def _number(value: object, default: float) -> str:
+    """A limit as the page shows it: 4096, 0.5; ``default`` when the value is not one."""
+    if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
+        value = default
+    return f"{value:g}"
+
+
+def _label(notebook: nbformat.NotebookNode | None, index: int) -> str:
+    """ "Cell 6 (square)", or "Cell 6" when the notebook or the cell is not known."""
+    if notebook is not None and index < len(notebook.cells):
+        return _upper_first(_cell_label(notebook.cells[index], index))
+    return f"Cell {index + 1}"
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _cell_label(cell: nbformat.NotebookNode, index: int) -> str:
@@ -370,7 +509,7 @@ class Page:
     max_score: str
     pending: str = ""  # "1 point still to be graded by your instructor"
     status: str = ""
-    status_state: str = "ok"
+    status_state: str = "ok"  # ok, recovered (every cell had its turn, some a problem), bad
     notes: list[str] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
     comments: list[Row] = field(default_factory=list)
@@ -397,11 +536,19 @@ def build_page(
     if grades.missing:
         page.status_state = "bad"
         return page
-    stopped = grades.execution not in ("", "ok") or grades.status != "graded"
-    page.status_state = "bad" if stopped else "ok"
-    page.notes = _cell_notes(notebook)
+    if recovered(grades) and grades.status == "graded":
+        page.status_state = "recovered"  # every cell had its turn; some had a problem
+    elif grades.execution not in ("", "ok") or grades.status != "graded":
+        page.status_state = "bad"
+    else:
+        page.status_state = "ok"
+    page.notes = event_notes(grades, lesson, notebook) + _cell_notes(notebook)
 
     by_id = _cells_by_grade_id(notebook)
+    stopped_id = None  # the test cell where execution stopped for good, if it was one
+    stopped = grades.stopped_cell
+    if notebook is not None and stopped is not None and 0 <= stopped < len(notebook.cells):
+        stopped_id = cells.grade_id(notebook.cells[stopped])
     infos = test_infos(course, lesson)
     exposed = _after_hidden_tests(notebook, infos)
     pending = 0.0
@@ -422,8 +569,9 @@ def build_page(
         else:
             cell = by_id.get(grade.name)
             message = _test_message(
-                grade, cell, grade.name in by_id, infos.get(grade.name), grade.name in exposed
-            )
+                grade, cell, grade.name in by_id, infos.get(grade.name), grade.name in exposed,
+                stopped_here=stopped_id is not None and stopped_id == grade.name,
+            )  # fmt: skip
             if message == PENDING:
                 pending += grade.max_score
                 row = Row(grade.name, f"– / {_points(grade.max_score)}", "pending", message)
@@ -630,6 +778,7 @@ TEMPLATE = """\
   .status { margin: 1rem 0; padding: .8rem 1rem; border-left: 4px solid #1a7f37;
             background: #eef9f0; border-radius: 4px; }
   .status.bad { border-color: #cf222e; background: #fff1f0; }
+  .status.recovered { border-color: #9a6700; background: #fff8e5; }
   .status ul { margin: .4rem 0 0; padding-left: 1.2rem; }
   table { width: 100%; border-collapse: collapse; margin-top: .5rem; }
   th, td { text-align: left; vertical-align: top; padding: .55rem .6rem;

@@ -21,16 +21,22 @@ from autograder import cli
 from autograder.config import load_course
 from autograder.export import CellGrade, LessonGrades
 from autograder.feedback import (
+    CUT_HERE,
     HIDDEN_TEST_FAILED,
     NO_MESSAGE,
+    NOT_RUN,
     PENDING,
+    RESTARTED_HERE,
+    STOPPED_HERE,
     FeedbackLeakError,
     HiddenTests,
     Page,
     Row,
+    _test_message,
     build_page,
     clean_text,
     error_message,
+    event_notes,
     hidden_test_lines,
     render_page,
     status_words,
@@ -240,6 +246,86 @@ def test_status_in_plain_words(fixture_course):
     assert "No submission" in status_words(_grades([], status="missing"), lesson)
 
 
+def test_what_happened_to_single_cells_in_plain_words(fixture_course):
+    """Restarts, cut outputs and why a crash ended the notebook: formatted from the
+    result's fields, one sentence each; a recovered notebook is not called stopped."""
+    course, lesson = fixture_course
+    notebook = nbformat.read(lesson.notebook(course.source), as_version=4)
+    index = {c.metadata.get("nbgrader", {}).get("grade_id"): i
+             for i, c in enumerate(notebook.cells)}  # fmt: skip
+    square, rows, shape = index["square"], index["row_means"], index["row_means_shape"]
+    memory = {"cell": square, "status": "memory", "cause": "memory", "limit": 4096, "unit": "MB"}
+    deaf = {"cell": rows, "status": "kernel_died", "cause": "unresponsive", "limit": 20,
+            "unit": "s"}  # fmt: skip
+    died = {"cell": shape, "status": "kernel_died", "cause": "kernel_died", "limit": None,
+            "unit": ""}  # fmt: skip
+    cut = {"cell": square, "scope": "cell", "limit_mb": 1.0}
+    full = {"cell": rows, "scope": "notebook", "limit_mb": 5.0}
+    grades = _grades([], execution="memory", restarts=[died, memory, deaf],
+                     truncated=[full, cut], reason="the kernel used more than 9 MB")  # fmt: skip
+
+    words = status_words(grades, lesson, notebook)
+    assert words.startswith("Every cell of your notebook had its turn") and "stopped" not in words
+    assert event_notes(grades, lesson, notebook) == [
+        f"Cell {square + 1} (square) used more than 4096 MB of memory; it was skipped and the "
+        "rest of your notebook was graded.",
+        f"Cell {square + 1} (square) printed more than 1 MB; the rest of its output was "
+        "dropped and it counts as failed.",
+        f"Cell {rows + 1} (row_means) ran longer than 20 s and could not be interrupted; it "
+        "was skipped and the rest of your notebook was graded.",
+        f"Cell {rows + 1} (row_means): your notebook's outputs had passed 5 MB, so this cell's "
+        "output was dropped and it counts as failed.",
+        f"Cell {shape + 1} (row_means_shape) stopped Python (it crashed or exited); it was "
+        "skipped and the rest of your notebook was graded.",
+    ]
+    page = build_page(course, lesson, grades, notebook)
+    assert page.status_state == "recovered" and page.notes[:5] == event_notes(
+        grades, lesson, notebook
+    )
+    cut_only = _grades([], execution="output_limit", truncated=[cut])
+    assert "printed too much" in status_words(cut_only, lesson, notebook)
+    assert build_page(course, lesson, cut_only, notebook).status_state == "recovered"
+    assert build_page(course, lesson, _grades([]), notebook).status_state == "ok"
+
+    # A crash that ended the notebook: where, and one sentence on why no restart.
+    def stop(unrecovered, restarts=()):
+        grades = _grades([], execution="memory", stopped_cell=rows, stop_cause="memory",
+                         unrecovered=unrecovered, restarts=list(restarts))  # fmt: skip
+        assert build_page(course, lesson, grades, notebook).status_state == "bad"
+        return " ".join(status_words(grades, lesson, notebook).split())
+
+    assert stop("limit", [memory, died]).endswith(
+        "their tests score 0. It had already been restarted twice after earlier crashes, the "
+        "most it may be."
+    )
+    assert stop("limit").endswith("This lesson does not restart a notebook after a crash.")
+    assert stop("time").endswith(
+        f"Not enough of the notebook's {lesson.limits.notebook_timeout:g} s time limit was left "
+        "to restart it and go on."
+    )
+    assert stop("start").endswith("A fresh Python kernel to go on with could not be started.")
+    assert "stopped again while re-running your earlier cells" in stop("replay")
+    assert stop("").endswith("so their tests score 0.")
+
+
+def test_a_test_that_crashed_or_was_cut_says_so(fixture_course):
+    """A test cell's own sandbox error: stopped there for good, skipped after a crash (the
+    notebook went on) or its output cut; fixed sentences, nothing of the kernel's."""
+    course, lesson = fixture_course
+    cell = nbformat.v4.new_code_cell("")
+    grade = _cell("row_means_shape", 0, 1)
+
+    def message(ename, stopped_here):
+        cell.outputs = [nbformat.v4.new_output("error", ename=ename, evalue="anything")]
+        return _test_message(grade, cell, True, None, True, stopped_here=stopped_here)
+
+    assert message("MemoryLimit", True) == STOPPED_HERE
+    assert message("MemoryLimit", False) == RESTARTED_HERE
+    assert message("KernelDied", False) == RESTARTED_HERE
+    assert message("OutputLimit", False) == CUT_HERE
+    assert message("NotRun", False) == NOT_RUN
+
+
 def test_manual_grades_comments_and_extra_credit(fixture_course):
     course, lesson = fixture_course
     hidden = HiddenTests.of_lesson(course, lesson)
@@ -317,10 +403,20 @@ def test_perfect_memory_bomb_and_cheater_pages(graded, pages):
     assert re.search(r">\s*4 / 5\s*<", perfect) and PENDING in perfect
     assert "1 point still to be graded by your instructor" in perfect
 
-    bomb = html.unescape(by_student["memory-bomb"])
-    assert "Your notebook used more than 600 MB of memory and was stopped at cell 6 (square)" in (
-        " ".join(bomb.split())
-    )
+    # A crash in the first answer costs that exercise only, and the page says so exactly.
+    def said(student):
+        return " ".join(html.unescape(by_student[student]).split())
+
+    skipped = "it was skipped and the rest of your notebook was graded."
+    bomb = said("memory-bomb")
+    assert 'class="status recovered"' in bomb and re.search(r">\s*2 / 5\s*<", bomb)
+    assert "Every cell of your notebook had its turn" in bomb and "was stopped" not in bomb
+    assert f"Cell 6 (square) used more than 600 MB of memory; {skipped}" in bomb
+    exits = said("kernel-exit")  # withheld for review (os._exit is a finding), but explained
+    assert f"Cell 6 (square) stopped Python (it crashed or exited); {skipped}" in exits
+    flood = said("huge-output")
+    assert 'class="status recovered"' in flood and re.search(r">\s*4 / 5\s*<", flood)
+    assert "Cell 6 (square) printed more than 1 MB; the rest of its output was dropped" in flood
 
     executed = nbformat.read(
         course.workspace / "autograded" / "cheater" / LESSON / f"{LESSON}.ipynb", 4
