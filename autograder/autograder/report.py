@@ -19,6 +19,9 @@ Definitions used throughout:
   invalid or error (not missing); mean and median scores are over handed-in submissions;
 - flagged: the integrity scan reported at least one finding (manual review needed);
 - a problem: status is not "graded", or the sandbox's execution status is not "ok";
+- stopped: execution ended before the last cell (``stopped_cell``; a notebook timeout
+  always); recovered: every code cell had its turn, but a crash was recovered from (a
+  restart: ``restarts``) or outputs were cut (``truncated``): each cost only its cell;
 - a test: an autograded nbgrader cell (a code grade cell that is not a solution cell);
   passing it means full points on it.
 """
@@ -44,16 +47,23 @@ REPORT_FOLDER = "report"
 HANDED_IN = ("graded", "invalid", "error")
 STATUSES = ("graded", "missing", "invalid", "error")
 
-# The sandbox's execution statuses, in legend order: label and colour (Okabe-Ito).
+# How execution went (``outcome_key``), in legend order: label and colour (Okabe-Ito).
+# Stops are keyed by the sandbox's status; the notebooks that went on past a crash or an
+# output cut have keys of their own.
 EXECUTION_STYLE: dict[str, tuple[str, str]] = {
     "ok": ("ok", "#56B4E9"),
-    "notebook_timeout": ("timeout", "#E69F00"),
-    "memory": ("memory", "#CC79A7"),
-    "kernel_died": ("kernel died", "#D55E00"),
-    "output_limit": ("output limit", "#009E73"),
+    "restarted": ("restarted, went on", "#F0E442"),
+    "output_cut": ("output cut, went on", "#009E73"),
+    "notebook_timeout": ("timeout, stopped", "#E69F00"),
+    "memory": ("memory, stopped", "#CC79A7"),
+    "kernel_died": ("kernel died, stopped", "#D55E00"),
+    "output_limit": ("output limit, stopped", "#0072B2"),
     "invalid": ("invalid", "#999999"),
 }
 OTHER_EXECUTION = ("not run / unknown", "#444444")
+# What a restart followed (its ``cause``), for the problems table.
+CAUSE_LABELS = {"memory": "memory", "kernel_died": "kernel died",
+                "unresponsive": "ignored the interrupt", "failed": "execution failed"}  # fmt: skip
 
 _EPSILON = 1e-9
 
@@ -130,6 +140,14 @@ def report_data(course: Course) -> dict[str, Any]:
                 "median": statistics.median(scores) if scores else None,
                 "notebook_timeout": lesson.limits.notebook_timeout,
                 "memory_mb": lesson.limits.memory_mb,
+                # Crashes recovered from: restarts in all, submissions with any; cells
+                # whose outputs were cut, submissions with any; stopped, recovered.
+                "restarts": sum(s["restarts"] for s in mine),
+                "restarted": sum(1 for s in mine if s["restarts"]),
+                "truncated": sum(s["truncated"] for s in mine),
+                "cut": sum(1 for s in mine if s["truncated"]),
+                "stopped": sum(1 for s in mine if s["outcome"] == "stopped"),
+                "recovered": sum(1 for s in mine if s["outcome"] == "recovered"),
             }
         )
 
@@ -149,10 +167,12 @@ def report_data(course: Course) -> dict[str, Any]:
         key=lambda r: (r["lesson"], r["student"]),
     )
     problems = [
-        {key: s[key] for key in ("student", "lesson", "status", "execution", "reason")}
+        {key: s[key] for key in ("student", "lesson", "status", "execution", "outcome",
+                                 "outcome_key", "restarts", "restart_causes", "truncated",
+                                 "reason")}
         for s in submissions
         if s["status"] != "graded" or s["execution"] != "ok"
-    ]
+    ]  # fmt: skip
     order = {"error": 0, "invalid": 1, "graded": 2, "missing": 3}
     problems.sort(key=lambda p: (order.get(p["status"], 0), p["lesson"], p["student"]))
 
@@ -163,6 +183,8 @@ def report_data(course: Course) -> dict[str, Any]:
             "max_score": s["max_score"],
             "status": s["status"],
             "execution": s["execution"],
+            "outcome": s["outcome"],
+            "outcome_key": s["outcome_key"],
             "rules": sorted({f["rule"] for f in s["findings"]}),
         }
 
@@ -244,6 +266,31 @@ def _submission(raw: dict[str, Any], lesson: str, student: str, points: float) -
         "tampered": bool(raw.get("tampered")),
         "canaries_passed": [str(name) for name in (raw.get("canaries") or {}).get("passed", [])],
         "withheld": str(raw.get("withheld") or ""),
+        **_outcome(raw),
+    }
+
+
+def _outcome(raw: dict[str, Any]) -> dict[str, Any]:
+    """How execution went, from a result's fields: ``outcome`` ("" when nothing ran, "ok",
+    "invalid", "stopped" or "recovered"), ``outcome_key`` (its ``EXECUTION_STYLE`` key),
+    ``restarts`` and ``truncated`` (how many), ``restart_causes``."""
+    execution = str(raw.get("execution") or "")
+    restarts = [r for r in raw.get("restarts") or [] if isinstance(r, dict)]
+    truncated = [t for t in raw.get("truncated") or [] if isinstance(t, dict)]
+    stopped = raw.get("stopped_cell") is not None or execution == "notebook_timeout"
+    if execution in ("", "ok", "invalid"):
+        outcome, key = execution, execution
+    elif stopped:
+        outcome, key = "stopped", execution
+    else:  # every code cell had its turn
+        outcome, key = "recovered", "restarted" if restarts else "output_cut"
+    causes = [str(r.get("cause") or r.get("status") or "") for r in restarts]
+    return {
+        "outcome": outcome,
+        "outcome_key": key,
+        "restarts": len(restarts),
+        "truncated": len(truncated),
+        "restart_causes": causes,
     }
 
 
@@ -506,7 +553,7 @@ def plot_per_submission(data: dict[str, Any], key: str) -> str | None:
         return None
     figure = _figure(9.5, 4.2)
     axes = figure.subplots()
-    styles = [EXECUTION_STYLE.get(s["execution"], OTHER_EXECUTION) for s in runs]
+    styles = [EXECUTION_STYLE.get(s["outcome_key"], OTHER_EXECUTION) for s in runs]
     positions = list(range(len(runs)))
     axes.bar(positions, [s[key] for s in runs], color=[c for _, c in styles],
              width=0.8 if len(runs) <= 80 else 1.0, linewidth=0)  # fmt: skip
@@ -538,13 +585,13 @@ def plot_per_submission(data: dict[str, Any], key: str) -> str | None:
         axes.set_xlabel(f"{len(runs)} submissions, sorted")
     if key == "seconds":
         axes.set_ylabel("grading time (s)")
-        axes.set_title("Grading time per submission, by sandbox status", loc="left")
+        axes.set_title("Grading time per submission, by how execution went", loc="left")
     else:
         axes.set_ylabel("peak kernel memory (MB)")
-        axes.set_title("Peak memory per submission, by sandbox status", loc="left")
+        axes.set_title("Peak memory per submission, by how execution went", loc="left")
     axes.set_xlim(-0.7, len(runs) - 0.3)
     axes.legend(handles=handles, fontsize=8, frameon=False, loc="upper left",
-                bbox_to_anchor=(1.01, 1), title="sandbox status", title_fontsize=8)  # fmt: skip
+                bbox_to_anchor=(1.01, 1), title="execution", title_fontsize=8)  # fmt: skip
     _style(axes)
     return _png(figure)
 
@@ -572,11 +619,13 @@ def plots(data: dict[str, Any]) -> list[dict[str, str]]:
          "The tests that cost the most students points: start reviewing (or re-teaching) "
          "here."),
         ("time", "Grading time", plot_per_submission(data, "seconds"),
-         "Coloured bars stopped early (time, memory, output or a dead kernel); a tall blue "
-         "bar ran to the end but close to the limit: such lessons need a longer limit."),
+         "Bars marked stopped ended early (time, memory or a dead kernel) and their later "
+         "cells score 0; \"went on\" bars had a cell restarted or its output cut and were "
+         "graded to the end (the restart's replay is in their time); a tall blue bar ran to "
+         "the end but close to the limit: such lessons need a longer limit."),
         ("memory", "Peak memory", plot_per_submission(data, "peak_memory_mb"),
-         "Bars at the memory limit were stopped; many blue bars near it mean the limit "
-         "is too tight for honest solutions."),
+         "Bars at the memory limit had their kernel stopped (and restarted, if they went "
+         "on); many blue bars near it mean the limit is too tight for honest solutions."),
     ]  # fmt: skip
     return [
         {"id": key, "title": title, "png": png, "caption": caption, "alt": title}
@@ -598,6 +647,7 @@ def render_report(data: dict[str, Any], figures: list[dict[str, str]] | None = N
         figures=figures,
         lessons_by_id={lesson["id"]: lesson for lesson in data["lessons"]},
         execution_labels={key: label for key, (label, _) in EXECUTION_STYLE.items()},
+        cause_labels=CAUSE_LABELS,
         policy=PAGE_POLICY,
     )
 
@@ -719,6 +769,10 @@ be trusted. Install bubblewrap and grade again with <code>course grade --sandbox
 <th class="num">handed in</th><th class="num">graded</th><th class="num">missing</th>
 <th class="num">invalid</th><th class="num">error</th><th class="num">flagged</th>
 <th class="num">mean</th><th class="num">median</th><th class="num">to grade by hand</th>
+<th class="num" title="execution ended early: later cells scored 0">stopped</th>
+<th class="num" title="a crash or an output cut cost only its cell">recovered</th>
+<th class="num" title="fresh kernels after a crash, in all (submissions with any)">restarts</th>
+<th class="num" title="cells whose outputs were cut (submissions with any)">outputs cut</th>
 </tr></thead>
 <tbody>
 {% for lesson in data.lessons %}
@@ -729,8 +783,11 @@ be trusted. Install bubblewrap and grade again with <code>course grade --sandbox
 <td class="num">{{ lesson.counts.error }}</td><td class="num">{{ lesson.flagged }}</td>
 <td class="num">{{ lesson.mean|num }}</td><td class="num">{{ lesson.median|num }}</td>
 <td class="num">{{ lesson.manual_pending }}</td>
+<td class="num">{{ lesson.stopped }}</td><td class="num">{{ lesson.recovered }}</td>
+<td class="num">{{ lesson.restarts }} ({{ lesson.restarted }})</td>
+<td class="num">{{ lesson.truncated }} ({{ lesson.cut }})</td>
 {% else %}
-<td colspan="9" class="muted">no submissions yet</td>
+<td colspan="13" class="muted">no submissions yet</td>
 {% endif %}
 </tr>
 {% endfor %}
@@ -738,7 +795,11 @@ be trusted. Install bubblewrap and grade again with <code>course grade --sandbox
 </table>
 <p class="muted">Mean and median are over handed-in submissions (graded, invalid or error),
 from the gradebook's current scores. "To grade by hand": submissions that nbgrader's
-formgrader still lists as needing a manual grade (flagged ones included).</p>
+formgrader still lists as needing a manual grade (flagged ones included). "Stopped":
+execution ended early and the later cells scored 0; "recovered": every cell had its turn,
+but a cell crashed (its kernel was restarted) or printed too much (its output was cut),
+which cost only that cell. "Restarts" and "outputs cut" count cells, with the submissions
+in brackets.</p>
 
 {% if figures %}
 <h2>Plots</h2>
@@ -798,7 +859,9 @@ LESSON STUDENT --accept</code> or <code>--reject</code>.</p>
 
 <h2>Submissions with problems ({{ data.problems|length }})</h2>
 {% if data.problems %}
-<p>Not graded normally (status other than "graded") or stopped by the sandbox.</p>
+<p>Not graded normally (status other than "graded"), stopped by the sandbox (the cells
+after the stop scored 0), or recovered: a cell crashed and was skipped, or its output was
+cut, and the rest of the notebook was graded (only that cell lost).</p>
 <div class="scroll">
 <table id="problems">
 <thead><tr><th>student</th><th>lesson</th><th>status</th><th>sandbox</th><th>reason</th>
@@ -807,9 +870,13 @@ LESSON STUDENT --accept</code> or <code>--reject</code>.</p>
 {% for row in data.problems %}
 <tr><td>{{ row.student }}</td><td>{{ row.lesson }}</td>
 <td><span class="tag{{ ' bad' if row.status in ('error', 'invalid') }}">{{ row.status }}</span></td>
-<td>{% if row.execution %}<span class="tag{{ ' bad' if row.execution != 'ok' }}">
-{{- execution_labels.get(row.execution, row.execution) }}</span>{% else %}
-<span class="muted">–</span>{% endif %}</td>
+<td>{% if row.execution %}<span class="tag{{ ' bad' if row.outcome == 'stopped' }}">
+{{- execution_labels.get(row.outcome_key, row.execution) }}</span>
+{% if row.restarts %} <span class="tag">restarted after:
+{% for cause in row.restart_causes %} {{ cause_labels.get(cause, cause) }}
+{{- "," if not loop.last }}{% endfor %}</span>{% endif %}
+{% if row.truncated %} <span class="tag">outputs cut: {{ row.truncated }}</span>{% endif %}
+{% else %}<span class="muted">–</span>{% endif %}</td>
 <td>{{ row.reason or "–" }}</td></tr>
 {% endfor %}
 </tbody>
@@ -846,7 +913,8 @@ LESSON STUDENT --accept</code> or <code>--reject</code>.</p>
 <td class="num">{{ cell.score|num }} / {{ cell.max_score|num }}
 {% if cell.status != "graded" %} <span class="tag bad">{{ cell.status }}</span>{% endif %}
 {% if cell.execution not in ("ok", "") %}
- <span class="tag bad">{{ execution_labels.get(cell.execution, cell.execution) }}</span>
+ <span class="tag{{ ' bad' if cell.outcome != 'recovered' }}">
+ {{- execution_labels.get(cell.outcome_key, cell.execution) }}</span>
 {% endif %}
 {% if cell.rules %}
  <span class="tag flag" title="flagged: {{ cell.rules|join(', ') }}">review</span>

@@ -222,6 +222,48 @@ def test_numbers_without_gradebook_and_a_lesson_without_submissions(tmp_path):
     assert len(images(page)) == 3
 
 
+def test_stopped_and_recovered_are_told_apart(tmp_path):
+    """A notebook that went on after a crash or an output cut is "recovered", not stopped:
+    in the data, the lessons' counts, the problems table and the grade table."""
+    course = make_course(tmp_path, {"01_a": 4})
+    memory = {"cell": 5, "status": "memory", "cause": "memory", "limit": 600, "unit": "MB"}
+    deaf = {"cell": 8, "status": "kernel_died", "cause": "unresponsive", "limit": 4, "unit": "s"}
+    cut = {"cell": 5, "scope": "cell", "limit_mb": 1.0}
+    write_result(course, "01_a", "ann", score=4.0)
+    write_result(course, "01_a", "bob", score=2.0, execution="memory", restarts=[memory, deaf],
+                 truncated=[cut], reason="all 9 code cells had their turn")  # fmt: skip
+    write_result(course, "01_a", "cat", score=3.0, execution="output_limit", truncated=[cut])
+    write_result(course, "01_a", "dan", score=0.0, execution="kernel_died", stopped_cell=8,
+                 restarts=[memory], unrecovered="limit")  # fmt: skip
+    write_result(course, "01_a", "eve", score=1.0, execution="notebook_timeout")  # older file
+
+    data = report_data(course)
+    outcome = {s["student"]: (s["outcome"], s["outcome_key"]) for s in data["submissions"]}
+    assert outcome == {
+        "ann": ("ok", "ok"), "bob": ("recovered", "restarted"),
+        "cat": ("recovered", "output_cut"), "dan": ("stopped", "kernel_died"),
+        "eve": ("stopped", "notebook_timeout"),
+    }  # fmt: skip
+    (lesson,) = data["lessons"]
+    assert (lesson["stopped"], lesson["recovered"]) == (2, 2)
+    assert (lesson["restarts"], lesson["restarted"]) == (3, 2)
+    assert (lesson["truncated"], lesson["cut"]) == (2, 2)
+
+    page = write_report(course, tmp_path / "page.html", data=data).read_text()
+    rows = {row.split()[0]: row for row in table(page, "problems")}
+    assert (
+        "restarted, went on restarted after: memory, ignored the interrupt outputs cut: 1"
+        in (rows["bob"])
+    )
+    assert "output cut, went on outputs cut: 1" in rows["cat"]
+    assert "kernel died, stopped restarted after: memory" in rows["dan"]
+    assert "timeout, stopped" in rows["eve"]
+    grades = {row.split()[0]: row for row in table(page, "grades")}
+    assert "restarted, went on" in grades["bob"] and "kernel died, stopped" in grades["dan"]
+    (row,) = [row for row in table(page, "lessons") if row.startswith("01_a")]
+    assert row.endswith(" 2 2 3 (2) 2 (2)"), row
+
+
 # nbgrader's add_submission itself makes SQLAlchemy warn about its autoflush.
 @pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
 def test_per_test_numbers_come_from_the_gradebook(tmp_path, monkeypatch):
@@ -350,11 +392,20 @@ def test_flagged_table_lists_every_flagged_student_with_its_rule(graded, report)
 def test_problem_table_gives_the_reasons(graded, report):
     _, _, results = graded
     rows = {row.split()[0]: row for row in table(report[1], "problems")}
-    assert "memory" in rows["memory-bomb"] and results["memory-bomb"].reason in rows["memory-bomb"]
-    assert "more than 600 MB" in rows["memory-bomb"]
-    for student in ("kernel-exit", "huge-output", "invalid-json"):
+    for student in ("memory-bomb", "kernel-exit", "ignores-interrupt", "huge-output",
+                    "invalid-json"):  # fmt: skip
         assert results[student].reason in rows[student], student
+    # A crash in the first answer was recovered from: the rest of the notebook was graded.
+    assert "restarted, went on restarted after: memory" in rows["memory-bomb"]
+    assert "restarted, went on restarted after: kernel died" in rows["kernel-exit"]
+    assert "restarted after: ignored the interrupt" in rows["ignores-interrupt"]
+    assert "output cut, went on outputs cut: 1" in rows["huge-output"]
+    assert not any("stopped" in row for row in rows.values()), rows
     assert "perfect" not in rows and "patches-allclose" not in rows
+    (lesson,) = [row for row in table(report[1], "lessons") if row.startswith("00_fixture")]
+    # stopped 0, recovered 4 (memory-bomb, kernel-exit, ignores-interrupt, huge-output),
+    # 3 restarts in 3 submissions, 1 output cut in 1 submission
+    assert lesson.endswith(" 0 4 3 (3) 1 (1)"), lesson
 
 
 @pytest.mark.slow
@@ -363,10 +414,10 @@ def test_report_data_matches_the_results_files(graded):
     course, expected, _ = graded
     on_disk = results_on_disk(course)
     data = report_data(course)
-    assert set(expected) | {"cheater"} <= set(on_disk)  # 15 demo students (+ test_grade's)
-    assert data["students"] == sorted(on_disk) and data["n_students"] == len(on_disk) >= 15
+    assert set(expected) | {"cheater"} <= set(on_disk)  # 16 demo students (+ test_grade's)
+    assert data["students"] == sorted(on_disk) and data["n_students"] == len(on_disk) >= 16
     handed = [r for r in on_disk.values() if r["status"] != "missing"]
-    assert len(handed) == data["handed_in"] == 15
+    assert len(handed) == data["handed_in"] == 16
     for status in ("graded", "missing", "invalid", "error"):
         assert data["counts"][status] == sum(r["status"] == status for r in on_disk.values())
     assert data["counts"]["invalid"] == 1
@@ -375,17 +426,19 @@ def test_report_data_matches_the_results_files(graded):
     scores = [r["score"] for r in handed]
     assert lesson["mean"] == pytest.approx(statistics.fmean(scores))
     assert lesson["median"] == pytest.approx(statistics.median(scores))
-    assert lesson["mean"] == pytest.approx(26 / 15)  # the grades test_grade.py checks
+    assert lesson["mean"] == pytest.approx(36 / 16)  # the grades test_grade.py checks
     executed = [r for r in handed if r["execution"]]
     mode = "all" if all(r["sandboxed"] for r in executed) else "some"
     assert data["sandbox"]["mode"] == (mode if any(r["sandboxed"] for r in executed) else "none")
     # Per test, in notebook order; the written answer (why_axis) is graded by hand.
     tests = {t["cell"]: (t["passed"], t["total"]) for t in data["tests"]}
     assert list(tests) == ["square_values", "row_means_shape", "row_means_values"]
-    # square right: perfect, partial, patches-allclose, hooks-tests; row_means right: the
-    # same less partial, plus infinite-loop, opens-socket, reads-source and cheater.
-    assert tests == {"square_values": (5, 15), "row_means_shape": (8, 15),
-                     "row_means_values": (8, 15)}  # fmt: skip
+    # square right: perfect, partial, patches-allclose, hooks-tests, huge-output (its print
+    # is cut, its answer defined); row_means right: the same less partial, plus
+    # infinite-loop, opens-socket, reads-source, cheater and the crashes in square's cell
+    # that cost only square (memory-bomb, kernel-exit, ignores-interrupt).
+    assert tests == {"square_values": (6, 16), "row_means_shape": (12, 16),
+                     "row_means_values": (12, 16)}  # fmt: skip
 
 
 # --------------------------------------------------------------------------- hostile text
