@@ -1,21 +1,21 @@
 """Grading at scale: throughput of `course grade` on Dask against plain nbgrader.
 
     .venv/bin/python benchmarks/scale.py [--students 100] [--course course.toml] [--lesson L]
-                                         [--skip-plain]
+                                         [--runs plain,jobs1,jobs2,separate]
 
 A generated class of ``--students`` honest submissions (copies of the demo class's
 perfect, partial and blank notebooks, so that plain nbgrader grades them as fairly as
 `course grade`) is graded, each time on a fresh copy of the course with a fresh gradebook:
 
 * plain: nbgrader's own autograde, one submission after the other (no sandbox);
-* course grade --jobs 1 and --jobs 2: the embedded LocalCluster;
-* course grade --scheduler: a `dask scheduler` and two `dask worker` processes started as
-  separate commands on the loopback interface, as on two machines.
+* jobs1, jobs2: `course grade --jobs N`, the embedded LocalCluster;
+* separate: `course grade --scheduler`, with a `dask scheduler` and two `dask worker`
+  processes started as separate commands on the loopback interface, as on two machines.
 
 Reports throughput (submissions per minute), the speed-up over plain nbgrader, and the
-coordinator's own cost per submission (prepare + score, from the results' step_seconds),
-from which follow how many workers one coordinator core can feed and, on paper, the wall
-time of a large class. Measured, not asserted.
+coordinator's own cost per submission (prepare + score, from the results' step_seconds)
+against the sandbox's time on a worker ("run"), from which follows how many workers one
+coordinator core can feed. Measured, not asserted.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def run_course_grade(course, lesson, *extra: str) -> float:
 def step_medians(course, lesson) -> dict[str, float]:
     results, _ = course.layout.results([lesson.id])
     steps = {}
-    for name in ("prepare", "execute", "score"):
+    for name in ("prepare", "execute", "run", "score"):
         values = [r.step_seconds[name] for r in results if name in r.step_seconds]
         steps[name] = statistics.median(values) if values else 0.0
     return steps
@@ -84,38 +84,36 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=100)
     parser.add_argument("--course", type=Path, default=EXAMPLE)
     parser.add_argument("--lesson", default=None, help="default: the course's first lesson")
-    parser.add_argument("--skip-plain", action="store_true", help="no plain nbgrader run")
+    parser.add_argument(
+        "--runs", default="plain,jobs1,jobs2,separate",
+        help="which runs, in order (default: plain,jobs1,jobs2,separate)",
+    )  # fmt: skip
     args = parser.parse_args()
 
     base = Path(tempfile.mkdtemp(prefix="scale-bench-", dir="/var/tmp"))
-    walls = {}
+    walls: dict[str, float] = {}
+    steps: dict[str, dict[str, float]] = {}
+    runs = args.runs.split(",")
     try:
-        runs = [
-            ("course grade --jobs 1", ["--jobs", "1"]),
-            ("course grade --jobs 2", ["--jobs", "2"]),
-        ]
-        if not args.skip_plain:
-            course, lesson, students = prepare(
-                args.course, base / "plain", args.lesson, args.students
-            )
-            start = time.perf_counter()
-            subprocess.run(
-                [sys.executable, "-c", PLAIN, str(course.file), lesson.id, *students],
-                capture_output=True, text=True, check=True,
-            )  # fmt: skip
-            walls["plain nbgrader, sequential"] = time.perf_counter() - start
-        steps = {}
-        for label, extra in runs:
-            course, lesson, students = prepare(args.course, base / label.split()[-1], args.lesson,
-                                               args.students)  # fmt: skip
-            walls[label] = run_course_grade(course, lesson, *extra)
-            steps[label] = step_medians(course, lesson)
-        course, lesson, students = prepare(args.course, base / "separate", args.lesson,
-                                           args.students)  # fmt: skip
-        with separate_processes(base, workers=2) as address:
-            label = "course grade --scheduler (2 `dask worker`s)"
-            walls[label] = run_course_grade(course, lesson, "--scheduler", address)
-            steps[label] = step_medians(course, lesson)
+        for run in runs:
+            course, lesson, students = prepare(args.course, base / run, args.lesson, args.students)
+            if run == "plain":
+                start = time.perf_counter()
+                subprocess.run(
+                    [sys.executable, "-c", PLAIN, str(course.file), lesson.id, *students],
+                    capture_output=True, text=True, check=True,
+                )  # fmt: skip
+                walls["plain nbgrader, sequential"] = time.perf_counter() - start
+            elif run == "separate":
+                with separate_processes(base / "cluster", workers=2) as address:
+                    label = "course grade --scheduler (2 `dask worker`s)"
+                    walls[label] = run_course_grade(course, lesson, "--scheduler", address)
+                    steps[label] = step_medians(course, lesson)
+            else:
+                jobs = run.removeprefix("jobs")
+                label = f"course grade --jobs {jobs}"
+                walls[label] = run_course_grade(course, lesson, "--jobs", jobs)
+                steps[label] = step_medians(course, lesson)
     finally:
         shutil.rmtree(base, ignore_errors=True)
 
@@ -132,11 +130,13 @@ def main() -> None:
         s = steps.get(label)
         median = f"{s['prepare']:.2f} / {s['execute']:.2f} / {s['score']:.2f} s" if s else "-"
         print(f"| {label} | {wall:.1f} s | {n / wall * 60:.1f} | {speed} | {median} |")
-    one = steps["course grade --jobs 1"]
-    coordinator = one["prepare"] + one["score"]
-    print(f"\ncoordinator cost per submission (prepare + score, jobs 1): {coordinator:.2f} s")
-    print(f"execution per submission on a worker (jobs 1): {one['execute']:.2f} s")
-    print(f"one coordinator core feeds about {one['execute'] / coordinator:.1f} busy workers")
+    for label, s in steps.items():
+        coordinator = s["prepare"] + s["score"]
+        print(
+            f"\n{label}: coordinator {coordinator:.2f} s a submission (prepare + score), "
+            f"sandbox {s['run']:.2f} s on a worker: one coordinator core feeds about "
+            f"{s['run'] / coordinator:.1f} busy workers"
+        )
 
 
 if __name__ == "__main__":

@@ -608,6 +608,8 @@ class _Coordinator:
             result, task = prepared["result"], prepared["task"]
             if task is not None:
                 executed = self.timed(seconds, "execute", self.execute, task)
+                if "execution" in executed:  # the sandbox's own time, without the queue
+                    seconds["run"] = float(executed["execution"].get("seconds") or 0.0)
                 if "failure" in executed:
                     result = {**result, "status": ERROR, "reason": executed["failure"]}
                 else:

@@ -69,7 +69,9 @@ class SubmissionResult:
     submission_sha256: str = ""  # of the submitted notebook: a review holds for it only
     fingerprint: str = ""  # of notebook, lesson and limits: a re-run skips it when unchanged
     worker: str = ""  # the Dask worker that executed it
-    step_seconds: dict[str, float] = field(default_factory=dict)  # prepare, execute, score
+    # prepare, execute (from hand-over to result: queueing included), run (the sandbox's
+    # own time on the worker), score:
+    step_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def flagged(self) -> bool:
