@@ -77,6 +77,9 @@ def test_formgrader_grades_a_written_answer(example_demo, page, tmp_path):
         row = page.locator("tr", has_text="perfect")
         row.locator("a[href*='/formgrader/submissions/']:visible").first.click()
         page.wait_for_selector("#why_axis")
+        # The page binds its score fields once its scripts have fetched the submission; a
+        # score typed before that sends nothing (seen on a loaded machine).
+        page.wait_for_load_state("networkidle")
         assert "A demo answer" in page.inner_text("body")  # the student's written answer
 
         def saved(kind):
