@@ -462,7 +462,11 @@ def grade_all(
                 run.dashboard = dashboard(client) if scheduler else ""
                 if run.dashboard:
                     print(f"course grade: Dask dashboard at {run.dashboard}", file=sys.stderr)
-                grader = _Coordinator(course, client, sandbox, jobs)
+                # Workers elsewhere must not decide "auto" for themselves: one without
+                # bubblewrap would run kernels unsandboxed. They get "on" (an error result
+                # where bwrap is missing); the local cluster shares this machine's check.
+                remote_sandbox = "on" if scheduler and sandbox == "auto" else sandbox
+                grader = _Coordinator(course, client, remote_sandbox, jobs)
                 run.interrupted = grader.run(todo, done, progress)
         shutil.rmtree(layout.staging, ignore_errors=True)
         run.remaining = len(todo) + run.reused - len(done)
