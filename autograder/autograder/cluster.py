@@ -36,6 +36,8 @@ from dataclasses import asdict
 from pathlib import Path, PurePosixPath
 from typing import Any, TextIO
 
+from distributed import WorkerPlugin
+
 # What the embedded cluster and the tasks are allowed (see the module docstring).
 ALLOWED_FAILURES = 1
 DASK_SETTINGS = {
@@ -49,6 +51,24 @@ DASK_SETTINGS = {
     "distributed.worker.memory.terminate": False,
     "distributed.comm.timeouts.connect": "30s",
 }
+
+
+class GradingImports(WorkerPlugin):
+    """Import what ``execute_task`` needs when a worker starts, before it takes a task.
+
+    On Python 3.11 the ``ast`` module's recursion counter is shared by all threads: an
+    ``ast.parse`` in one (a traceback being formatted, say) while another parses too
+    fails with "AST constructor recursion depth mismatch". Importing nbformat parses
+    jsonschema's grammars that way, and a worker's first task used to import it in the
+    task thread while the worker's event loop went on; it failed the task once in CI.
+    Dask sets plugins up on the event loop before it hands the worker any task."""
+
+    name = "course-grading-imports"
+
+    def setup(self, worker: Any) -> None:
+        import nbformat  # noqa: F401
+
+        import autograder.sandbox  # noqa: F401
 
 
 @contextlib.contextmanager
@@ -66,6 +86,7 @@ def dask_client(jobs: int, scheduler: str = "") -> Iterator[Any]:
                 message = f"cannot reach the Dask scheduler {scheduler}: {error}"
                 raise RuntimeError(message) from None
             with client:
+                client.register_plugin(GradingImports())
                 yield client
             return
         # Dask's servers put their scratch folder first on sys.path (for uploaded code):
@@ -88,6 +109,7 @@ def dask_client(jobs: int, scheduler: str = "") -> Iterator[Any]:
                 )
             sys.path[:] = [entry for entry in sys.path if not entry.startswith(scratch)]
             with cluster, Client(cluster) as client:
+                client.register_plugin(GradingImports())
                 yield client
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
