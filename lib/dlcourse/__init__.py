@@ -24,6 +24,7 @@ __version__ = "0.1.0"
 # when it is first imported, which the locked set-up cell does before any student code.
 from dlcourse import checks, data, plots  # noqa: E402
 from dlcourse.backend import Environment, colab_install_line, setup  # noqa: E402
+from dlcourse.checks import needs  # noqa: E402
 
 __all__ = [
     "Environment",
@@ -31,6 +32,7 @@ __all__ = [
     "checks",
     "colab_install_line",
     "data",
+    "needs",
     "plots",
     "setup",
 ]

@@ -41,12 +41,35 @@ module itself.
 
 TensorFlow is never imported here: tensors and variables are recognised by their
 ``.numpy()`` method.
+
+For students
+------------
+- **A passing test cell says so.** Every ``check_*`` that passes counts one check; after a
+  cell that ran at least one check and raised nothing, one line is printed, e.g.
+  ``✓ crop_corner: 4 checks passed``. The name is the identifier before the first ":" in
+  the cell's leading docstring ("checks" when there is none). ``dlcourse.setup()``
+  registers the IPython hooks that do this (once per shell); outside IPython nothing is
+  printed.
+- **A failing check names the likely mistake** when it recognises one: the message ends
+  with a line ``Likely mistake: ...`` taken from the catalogue in ``dlcourse.hints``
+  (a transposed result, a flipped sign, a constant factor, a shift by one, ...).
+- **Demos that need an earlier answer** run inside ``with dlcourse.needs("name"):``, which
+  turns an error into one line saying which answer to finish or fix first.
+- **One mistake costs its points once**: a test of a function that calls earlier answers
+  may put reference versions in their place for the rest of the cell with
+  ``substitute(globals(), name=reference, ...)``.
+- ``dlcourse.progress()`` (the last cell of every lesson) re-runs every visible check and
+  shows where the notebook stands.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+import contextlib
+import functools
+import re
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -58,6 +81,9 @@ __all__ = [
     "check_gradient",
     "check_shape",
     "check_type",
+    "needs",
+    "register_hooks",
+    "substitute",
     "to_numpy",
 ]
 
@@ -132,6 +158,280 @@ class CheckError(AssertionError):
 
     A subclass of ``AssertionError``, so that nbgrader counts it as a failed test.
     """
+
+
+# --------------------------------------------------------------------------------------
+# The pass line: counting passed checks and the IPython hooks that print it
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+class _PassState:
+    """What the pass line needs to know about the cell that is running."""
+
+    def __init__(self) -> None:
+        self.passed = 0  # checks passed in this cell (outermost calls only)
+        self.depth = 0  # nesting of public checks (check_close calls check_dtype)
+        self.cell = ""  # the running cell's source, for its name
+        self.substitutions: list[_Substitution] = []  # undone after the cell
+
+
+_state = _PassState()
+
+# A cell's leading docstring and the identifier before its first ":".
+_CELL_NAME = re.compile(
+    r"""\A(?:\s*(?:\#[^\n]*)?\n)*\s*[rRuU]?(?:\"\"\"|\'\'\'|\"|\')\s*([A-Za-z_][A-Za-z0-9_]*)\s*:"""
+)
+
+
+def _counted(check: _F) -> _F:
+    """Count one passed check when the outermost public check returns normally."""
+
+    @functools.wraps(check)
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        _state.depth += 1
+        try:
+            result = check(*args, **kwargs)
+        finally:
+            _state.depth -= 1
+        if _state.depth == 0:
+            _state.passed += 1
+        return result
+
+    return counted  # type: ignore[return-value]
+
+
+def cell_name(source: str) -> str:
+    """The name the pass line gives a cell: the identifier before the first ":" in its
+    leading docstring (``\"\"\"crop_corner: ...\"\"\"`` -> ``crop_corner``), else "checks"."""
+    match = _CELL_NAME.match(source or "")
+    return match.group(1) if match else "checks"
+
+
+def pass_line(name: str, count: int) -> str:
+    """``✓ <name>: <count> checks passed`` (``1 check passed``)."""
+    return f"✓ {name}: {count} check{_plural(count)} passed"
+
+
+def _pre_run_cell(info: Any = None) -> None:
+    """IPython pre_run_cell hook: a new cell starts with no passed checks."""
+    _state.passed = 0
+    _state.depth = 0
+    _state.cell = getattr(info, "raw_cell", "") or ""
+
+
+def _post_run_cell(result: Any = None) -> None:
+    """IPython post_run_cell hook: undo this cell's substitutions, then print the pass
+    line when the cell ran at least one check and raised nothing."""
+    _restore_substitutions()
+    count, _state.passed = _state.passed, 0
+    _state.depth = 0
+    if count < 1 or result is None or not getattr(result, "success", False):
+        return
+    source = getattr(getattr(result, "info", None), "raw_cell", None) or _state.cell
+    print(pass_line(cell_name(source), count))
+
+
+def register_hooks(shell: Any = None) -> bool:
+    """Register the pass-line hooks on the running IPython shell, once.
+
+    ``dlcourse.setup()`` calls it. Calling it again, after ``%reset -f`` or after this
+    module was reloaded, leaves exactly one pre_run_cell and one post_run_cell hook of
+    this module registered. Outside IPython it does nothing.
+
+    Args:
+        shell: the IPython shell; by default the running one (``get_ipython()``).
+
+    Returns:
+        True when the hooks are registered on a shell, False outside IPython.
+    """
+    if shell is None:
+        shell = _running_shell()
+    events = getattr(shell, "events", None)
+    if events is None:
+        return False
+    for event, hook in (("pre_run_cell", _pre_run_cell), ("post_run_cell", _post_run_cell)):
+        callbacks = events.callbacks.get(event, [])
+        for callback in list(callbacks):
+            if (
+                getattr(callback, "__qualname__", None) == hook.__qualname__
+                and getattr(callback, "__module__", None) == __name__
+            ):
+                events.unregister(event, callback)
+        events.register(event, hook)
+    return True
+
+
+def _running_shell() -> Any:
+    """The running IPython shell, or None (IPython is never imported here)."""
+    if "IPython" not in sys.modules:
+        return None
+    try:
+        return sys.modules["IPython"].get_ipython()
+    except Exception:  # an odd IPython: no hooks, no pass line
+        return None
+
+
+@contextlib.contextmanager
+def _quiet_count() -> Iterator[None]:
+    """Run checks without touching this cell's pass line (``dlcourse.progress`` uses it)."""
+    passed, depth = _state.passed, _state.depth
+    _state.depth = 0
+    try:
+        yield
+    finally:
+        _state.passed, _state.depth = passed, depth
+
+
+# --------------------------------------------------------------------------------------
+# substitute: reference answers in place of the student's, for one cell
+
+_MISSING = object()
+
+
+class _Substitution:
+    """Names put into a namespace; ``undo()`` puts the old values back (once)."""
+
+    def __init__(self, namespace: dict[str, Any], functions: dict[str, Any]) -> None:
+        self.namespace = namespace
+        self.saved = {name: namespace.get(name, _MISSING) for name in functions}
+        self.done = False
+        namespace.update(functions)
+
+    def undo(self) -> None:
+        if self.done:
+            return
+        self.done = True
+        for name, old in self.saved.items():
+            if old is _MISSING:
+                self.namespace.pop(name, None)
+            else:
+                self.namespace[name] = old
+
+    def __enter__(self) -> _Substitution:
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.undo()
+        if self in _state.substitutions:
+            _state.substitutions.remove(self)
+
+
+def substitute(namespace: dict[str, Any], **functions: Any) -> _Substitution:
+    """Put ``functions`` into ``namespace`` in place of the student's, for a while.
+
+    A hidden test of a graded function that calls earlier answers uses it, so that one
+    mistake costs its points once::
+
+        ### BEGIN HIDDEN TESTS
+        def _reference_forward(X, params): ...
+        checks.substitute(globals(), forward=_reference_forward)
+        ### END HIDDEN TESTS
+        checks.check_close("train(...) losses", train(...), expected)
+
+    The old values come back at the end of the current cell (an IPython post_run_cell
+    hook, registered here if ``setup()`` has not done it), or at the end of a ``with``
+    block when used as a context manager (``with checks.substitute(globals(), f=g):``).
+    A name that did not exist before is removed again. Outside IPython, without ``with``,
+    the substitution stays.
+
+    Args:
+        namespace: the dict the student's functions look their helpers up in: a test
+            cell passes ``globals()``.
+        **functions: name=replacement.
+
+    Returns:
+        The substitution; a context manager that undoes it on exit.
+    """
+    if not isinstance(namespace, dict):
+        raise TypeError(f"namespace must be a dict such as globals(), not {type(namespace)}")
+    substitution = _Substitution(namespace, functions)
+    if register_hooks():
+        _state.substitutions.append(substitution)
+    return substitution
+
+
+def _restore_substitutions() -> None:
+    """Undo every substitution of the cell, newest first."""
+    while _state.substitutions:
+        substitution = _state.substitutions.pop()
+        with contextlib.suppress(Exception):  # a namespace that refuses: nothing to do
+            substitution.undo()
+
+
+# --------------------------------------------------------------------------------------
+# needs: demo cells that call earlier answers
+
+
+class needs:  # noqa: N801 - a context manager used like a function: `with needs(...)`
+    """``with dlcourse.needs("gradient_descent"):`` around a demo that calls earlier answers.
+
+    An exception in the block is swallowed and replaced by one printed line:
+
+    - ``NameError`` / ``NotImplementedError``: "This needs `gradient_descent`: finish it
+      above first (and run its cell)."
+    - anything else: "This uses your `gradient_descent`, which raised ValueError: ...;
+      fix it above and run this cell again."
+
+    ``KeyboardInterrupt`` and ``SystemExit`` are not swallowed.
+
+    Args:
+        *names: the earlier answers the block calls, e.g. ``"forward", "backward"``.
+    """
+
+    def __init__(self, *names: str) -> None:
+        if not names or not all(isinstance(name, str) and name for name in names):
+            raise TypeError("needs() takes the names of the answers the block needs")
+        self.names = names
+        self.message: str | None = None
+
+    def __enter__(self) -> needs:
+        return self
+
+    def __exit__(self, kind: Any, error: Any, traceback: Any) -> bool:
+        if error is None or not isinstance(error, Exception):
+            return False
+        try:
+            self.message = self._message(error, traceback)
+        except Exception:  # never let the explanation itself fail
+            self.message = f"This needs {_names_text(self.names)}: finish it above first."
+        print(self.message)
+        return True
+
+    def _message(self, error: Exception, traceback: Any) -> str:
+        if isinstance(error, NameError | NotImplementedError):
+            missing = getattr(error, "name", None)
+            names = (missing,) if missing in self.names else self._culprits(traceback)
+            them = "it" if len(names) == 1 else "them"
+            their = "its cell" if len(names) == 1 else "their cells"
+            return f"This needs {_names_text(names)}: finish {them} above first (and run {their})."
+        names = self._culprits(traceback)
+        text = str(error).strip().splitlines()
+        detail = f": {_short_text(text[0], 200)}" if text else ""
+        return (
+            f"This uses your {_names_text(names)}, which raised {type(error).__name__}"
+            f"{detail}; fix it above and run this cell again."
+        )
+
+    def _culprits(self, traceback: Any) -> tuple[str, ...]:
+        """The innermost needed function in the traceback, else all the names."""
+        found = None
+        while traceback is not None:
+            if traceback.tb_frame.f_code.co_name in self.names:
+                found = traceback.tb_frame.f_code.co_name
+            traceback = traceback.tb_next
+        return (found,) if found else self.names
+
+
+def _names_text(names: tuple[str, ...]) -> str:
+    quoted = [f"`{name}`" for name in names]
+    if len(quoted) == 1:
+        return quoted[0]
+    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def _short_text(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 # --------------------------------------------------------------------------------------
@@ -219,6 +519,7 @@ def _convert(value: Any, name: str) -> np.ndarray:
 # Checks
 
 
+@_counted
 def check_type(name: str, got: Any, expected: type | tuple[type, ...]) -> None:
     """Check that ``got`` is an instance of ``expected`` (``isinstance`` semantics).
 
@@ -246,6 +547,7 @@ def check_type(name: str, got: Any, expected: type | tuple[type, ...]) -> None:
     raise CheckError(f"`{name}` should be {_a(wanted)}, but it is {_a(found)}.")
 
 
+@_counted
 def check_shape(name: str, got: Any, expected: tuple[int | None, ...]) -> None:
     """Check that ``got`` is array-like with shape ``expected``.
 
@@ -272,6 +574,7 @@ def check_shape(name: str, got: Any, expected: tuple[int | None, ...]) -> None:
         raise CheckError(problem)
 
 
+@_counted
 def check_dtype(name: str, got: Any, expected: Any) -> None:
     """Check the dtype of array-like ``got``.
 
@@ -312,6 +615,7 @@ def check_dtype(name: str, got: Any, expected: Any) -> None:
     )
 
 
+@_counted
 def check_finite(name: str, got: Any) -> None:
     """Check that array-like ``got`` (any shape) contains no nan, inf or -inf.
 
@@ -341,6 +645,7 @@ def check_finite(name: str, got: Any) -> None:
     )
 
 
+@_counted
 def check_close(
     name: str,
     got: Any,
@@ -424,6 +729,7 @@ def check_close(
     )
 
 
+@_counted
 def check_gradient(
     f: Callable[[np.ndarray], Any],
     x: Any,

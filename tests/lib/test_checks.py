@@ -740,3 +740,183 @@ def test_check_gradient_defaults_pass_a_correct_gradient_of_a_large_sum():
     """
     x = np.random.default_rng(0).normal(size=(40, 30))
     assert check_gradient(_square_sum, x, 2 * x, max_entries=x.size) < 1e-5
+
+
+# --------------------------------------------------------------------------------------
+# The pass line, substitute and needs, in a real IPython shell
+
+
+@pytest.fixture
+def shell():
+    """IPython's shell with the pass-line hooks; its namespace and hooks are cleaned up."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from dlcourse import checks
+
+    ipython = InteractiveShell.instance()
+    checks.register_hooks(ipython)
+    ipython.run_cell("from dlcourse import checks\nimport numpy as np\nimport dlcourse")
+    yield ipython
+    for event, hook in (
+        ("pre_run_cell", checks._pre_run_cell),
+        ("post_run_cell", checks._post_run_cell),
+    ):
+        if hook in ipython.events.callbacks[event]:
+            ipython.events.unregister(event, hook)
+    ipython.run_cell("%reset -f")
+
+
+def run(shell, capsys, source: str) -> str:
+    capsys.readouterr()
+    shell.run_cell(source)
+    return capsys.readouterr().out
+
+
+def hooks_of(shell) -> list:
+    return [
+        callback
+        for event in ("pre_run_cell", "post_run_cell")
+        for callback in shell.events.callbacks[event]
+        if getattr(callback, "__module__", "") == "dlcourse.checks"
+    ]
+
+
+def test_pass_line_names_the_cell_and_counts_outermost_checks(shell, capsys):
+    out = run(
+        shell,
+        capsys,
+        '"""crop_corner: the patch."""\n'
+        'checks.check_shape("x", np.ones((2, 3)), (2, 3))\n'
+        'checks.check_close("x", np.ones(3), np.ones(3), dtype="float")\n'
+        "checks.check_gradient(lambda v: (v**2).sum(), np.ones(2), 2 * np.ones(2))\n"
+        'checks.check_type("n", 3, int)',
+    )
+    assert out == "✓ crop_corner: 4 checks passed\n"
+    out = run(shell, capsys, 'checks.check_finite("x", np.ones(2))')
+    assert out == "✓ checks: 1 check passed\n"
+
+
+def test_no_pass_line_without_checks_or_after_an_error(shell, capsys):
+    assert run(shell, capsys, "x = 1") == ""
+    out = run(
+        shell,
+        capsys,
+        '"""t: t."""\ncheck_ok = checks.check_finite("x", np.ones(2))\nraise ValueError("boom")',
+    )
+    assert "✓" not in out
+    shell.run_cell('checks.check_close("x", np.ones(2), np.zeros(2))')
+    assert "✓" not in capsys.readouterr().out
+    # The counter starts again at 0 in the next cell.
+    assert run(shell, capsys, 'checks.check_finite("x", 1.0)') == "✓ checks: 1 check passed\n"
+
+
+def test_cell_name_rules():
+    from dlcourse.checks import cell_name
+
+    assert cell_name('"""softmax_shape: the shape."""\nx') == "softmax_shape"
+    assert cell_name("# a comment\n\n'''a_b: c'''") == "a_b"
+    assert cell_name('"""No colon here."""') == "checks"
+    assert cell_name('"""two words: x"""') == "checks"
+    assert cell_name("x = 1\n'''late: docstring'''") == "checks"
+    assert cell_name("") == "checks"
+
+
+def test_hooks_are_registered_once_and_survive_reset(shell):
+    from dlcourse import checks
+
+    assert len(hooks_of(shell)) == 2
+    for _ in range(3):
+        checks.register_hooks(shell)
+    shell.run_cell("%reset -f")
+    shell.run_cell("import dlcourse\ndlcourse.checks.register_hooks()")
+    assert len(hooks_of(shell)) == 2
+
+
+def test_outside_ipython_nothing_is_registered_or_printed(capsys):
+    from dlcourse import checks
+
+    assert checks.register_hooks(object()) is False
+    checks.check_finite("x", 1.0)
+    assert capsys.readouterr().out == ""
+
+
+def test_substitute_lasts_until_the_end_of_the_cell(shell, capsys):
+    shell.run_cell("def forward(x):\n    return 'student'\ndef train():\n    return forward(1)")
+    out = run(
+        shell,
+        capsys,
+        "checks.substitute(globals(), forward=lambda x: 'reference', extra=1)\n"
+        "print(train(), extra)",
+    )
+    assert out == "reference 1\n"
+    assert run(shell, capsys, "print(train(), 'extra' in globals())") == "student False\n"
+
+
+def test_substitute_is_undone_after_a_failing_cell_and_by_with(shell, capsys):
+    shell.run_cell("def forward(x):\n    return 'student'")
+    shell.run_cell("checks.substitute(globals(), forward=lambda x: 'ref')\nraise KeyError(1)")
+    assert run(shell, capsys, "print(forward(0))") == "student\n"
+    out = run(
+        shell,
+        capsys,
+        "with checks.substitute(globals(), forward=lambda x: 'ref'):\n"
+        "    print(forward(0))\nprint(forward(0))",
+    )
+    assert out == "ref\nstudent\n"
+
+
+def test_substitute_outside_ipython_with_a_with_block():
+    from dlcourse.checks import substitute
+
+    namespace = {"f": 1}
+    with substitute(namespace, f=2, g=3):
+        assert namespace == {"f": 2, "g": 3}
+    assert namespace == {"f": 1}
+    with pytest.raises(TypeError):
+        substitute([], f=1)
+
+
+def test_needs_names_what_to_finish(capsys):
+    import dlcourse
+
+    def gradient_descent():
+        raise NotImplementedError()
+
+    with dlcourse.needs("gradient_descent"):
+        gradient_descent()
+    assert capsys.readouterr().out == (
+        "This needs `gradient_descent`: finish it above first (and run its cell).\n"
+    )
+    with dlcourse.needs("forward", "backward"):
+        backward  # noqa: B018, F821 - never defined
+    assert capsys.readouterr().out == (
+        "This needs `backward`: finish it above first (and run its cell).\n"
+    )
+
+
+def test_needs_names_the_function_that_raised(capsys):
+    import dlcourse
+
+    def forward(x):
+        raise ValueError("shapes (2,3) and (4,) not aligned\nsecond line")
+
+    def train():
+        return forward(1)
+
+    with dlcourse.needs("train", "forward"):
+        train()
+    assert capsys.readouterr().out == (
+        "This uses your `forward`, which raised ValueError: shapes (2,3) and (4,) not "
+        "aligned; fix it above and run this cell again.\n"
+    )
+    with dlcourse.needs("a", "b"):
+        raise KeyError("k")
+    assert capsys.readouterr().out == (
+        "This uses your `a` and `b`, which raised KeyError: 'k'; fix it above and run this "
+        "cell again.\n"
+    )
+    with dlcourse.needs("a"):
+        pass
+    assert capsys.readouterr().out == ""
+    with pytest.raises(KeyboardInterrupt), dlcourse.needs("a"):
+        raise KeyboardInterrupt
