@@ -64,7 +64,6 @@ from traitlets import List, Unicode
 from autograder.cluster import Progress, dashboard, dask_client, describe_failure, worker_threads
 from autograder.config import Course, Lesson, load_course, nbgrader_api, nbgrader_config
 from autograder.sandbox import ExecutionResult
-from autograder.sandbox.runner import CANARY_MAX_S
 from autograder.scoring import (
     judge_canaries,
     plant_canaries,
@@ -94,7 +93,10 @@ class HoldForExecution(NbGraderPreprocessor):
     """nbgrader's execute step in the prepare pass: plants the canaries in the sanitised
     notebook and saves it, with the canaries' places, for the worker; executes nothing."""
 
-    quick_tests = List(Unicode(), help="grade_ids of test cells known to be quick").tag(config=True)
+    quick_tests = List(
+        Unicode(), default_value=None, allow_none=True,
+        help="grade_ids of the test cells that were quick at release (None: not known)",
+    ).tag(config=True)  # fmt: skip
     task_path = Unicode("", help="where the sanitised notebook and canaries go").tag(config=True)
 
     def preprocess(self, nb, resources):
@@ -108,7 +110,8 @@ def _sanitise_config(course: Course, lesson: Lesson, submitted: Path, task_path:
     c = nbgrader_config(course)
     c.CourseDirectory.submitted_directory = str(submitted)
     c.Autograde.autograde_preprocessors = [HoldForExecution]
-    c.HoldForExecution.quick_tests = sorted(quick_tests(course.workspace, lesson.id, CANARY_MAX_S))
+    quick = quick_tests(course.workspace, lesson.id)
+    c.HoldForExecution.quick_tests = None if quick is None else sorted(quick)
     c.HoldForExecution.task_path = str(task_path)
     return c
 
@@ -206,7 +209,7 @@ def score_submission(
     outcome = ExecutionResult(**executed["execution"])
     canaries = {int(k): int(v) for k, v in task["canaries"].items()}
     notebook = nbformat.reads(executed["notebook"], as_version=4)
-    verdict = judge_canaries(notebook, outcome.replies, canaries)
+    verdict = judge_canaries(notebook, outcome.replies, canaries, outcome.cell_seconds)
     notebook = remove_canaries(notebook, outcome, canaries)
     settle_test_cells(notebook, outcome.replies)
 
@@ -245,6 +248,13 @@ def score_submission(
         result.withheld = (
             f"a test that must fail passed (a copy of {names} with a wrong expectation): "
             "the notebook's process interfered with the tests"
+        )
+    elif verdict.dodged:
+        result.tampered = True
+        names = ", ".join(verdict.dodged)
+        result.withheld = (
+            f"a copy of {names} with a wrong expectation stopped the kernel where the test "
+            "itself did not: the notebook's process interfered with the tests"
         )
     elif result.findings:
         result.withheld = f"{len(result.findings)} integrity finding(s) to review"

@@ -18,7 +18,12 @@ the student's process, so this module uses them only to take credit away:
   original in one argument only, and carries no mark the kernel can see (cell metadata
   never reaches the kernel; test cells run outside its history). A canary that "passes"
   means the student's process lies about tests: ``judge_canaries`` reports it, and the
-  submission's autograded score is withheld as *tampered*.
+  submission's autograded score is withheld as *tampered*. So does a canary that stopped
+  the kernel where its original did not: a process that recognises a canary (it can read
+  its own frames) must not be able to dodge it by crashing. Whether a canary runs, and
+  where, never depends on what the kernel does: the candidates are the tests that were
+  quick at release, each canary goes before or after its original at random, and the
+  runner runs it whatever the original cost, off the notebook's clock.
 
 The canaries are removed again (``remove_canaries``) before nbgrader scores the notebook,
 so the gradebook and the feedback never see them.
@@ -32,7 +37,7 @@ import json
 import random
 import uuid
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -44,6 +49,9 @@ from autograder.sandbox.outcome import ExecutionResult
 
 CANARIES_PER_NOTEBOOK = 3
 """How many canaries to plant at most (fewer when the lesson has fewer candidates)."""
+
+CANARY_MAX_S = 2.0
+"""A canary copies only a test cell that took at most this long at release."""
 
 # The check a canary corrupts: dlcourse.checks' value comparison, called as
 # ``<module>.check_close(name, got, want, ...)``. (A corrupted *shape* would be small
@@ -74,10 +82,13 @@ class CanaryVerdict:
     planted: int
     ran: int
     passed: list[str]  # grade_ids of the originals whose canary passed: must be empty
+    # grade_ids of the originals whose canary stopped the kernel (or gave no reply) while
+    # the original itself replied: must be empty too
+    dodged: list[str] = field(default_factory=list)
 
     @property
     def tampered(self) -> bool:
-        return bool(self.passed)
+        return bool(self.passed or self.dodged)
 
 
 def passed_cleanly(cell: NotebookNode, reply: str | None) -> bool:
@@ -184,31 +195,32 @@ def plant_canaries(
     nb: NotebookNode,
     rng: random.Random | None = None,
     count: int = CANARIES_PER_NOTEBOOK,
-    quick: Collection[str] = (),
+    quick: Collection[str] | None = None,
 ) -> tuple[NotebookNode, dict[int, int]]:
     """A copy of ``nb`` with up to ``count`` canaries; and canary index -> original index.
 
-    Candidates are test cells with a corruptible check. A canary goes at a random place
-    in its original's run of test cells (between the student's code cell before the
-    original and the one after it): the student's state is the one the original sees.
-    It may go before its original only when the original is known to be ``quick``
-    (grade_ids measured at release, ``test_timings``), so that the order of a test and
-    its copy tells nothing; otherwise after it, where the runner can see what the
-    original cost before paying for its copy.
+    Candidates are test cells with a corruptible check and, when the release's timings
+    are known (``quick``: grade_ids of the tests that took at most ``CANARY_MAX_S``,
+    ``quick_tests``), only quick ones, so that a canary costs little. A canary goes at a
+    random place in its original's run of test cells (between the student's code cell
+    before the original and the one after it), before or after it: the student's state
+    is the one the original sees, and the order of a test and its copy tells nothing.
     """
     rng = rng or random.SystemRandom()
     originals = nb.cells
     candidates = []
     for index, cell in enumerate(originals):
-        if cells.is_test(cell) and (corrupted := corrupt_source(cell.source, rng)) is not None:
+        if not cells.is_test(cell):
+            continue
+        if quick is not None and cell.metadata.get("nbgrader", {}).get("grade_id") not in quick:
+            continue
+        if (corrupted := corrupt_source(cell.source, rng)) is not None:
             candidates.append((index, corrupted))
     inserts: dict[int, list[tuple[int, str]]] = {}  # before old index -> (original, source)
     for original, corrupted in rng.sample(candidates, min(count, len(candidates))):
-        first, last = original + 1, original + 1
-        if originals[original].metadata.get("nbgrader", {}).get("grade_id") in quick:
-            first = original
-            while first > 0 and not _ends_run(originals[first - 1]):
-                first -= 1
+        first, last = original, original + 1
+        while first > 0 and not _ends_run(originals[first - 1]):
+            first -= 1
         while last < len(originals) and not _ends_run(originals[last]):
             last += 1
         inserts.setdefault(rng.randint(first, last), []).append((original, corrupted))
@@ -235,19 +247,30 @@ def _ends_run(cell: NotebookNode) -> bool:
 
 
 def judge_canaries(
-    nb: NotebookNode, replies: Sequence[str | None], canaries: Mapping[int, int]
+    nb: NotebookNode,
+    replies: Sequence[str | None],
+    canaries: Mapping[int, int],
+    cell_seconds: Sequence[float | None] | None = None,
 ) -> CanaryVerdict:
-    """Which canaries ran, and which of them passed (which no honest notebook does)."""
-    ran, passed = 0, []
+    """Which canaries ran, which of them passed (which no honest notebook does) and, when
+    ``cell_seconds`` says which cells started, which stopped the kernel (no reply) while
+    their original replied: the same code with another expected value, so an honest
+    kernel does both or neither."""
+    ran, passed, dodged = 0, [], []
     for index, original in sorted(canaries.items()):
         reply = replies[index] if index < len(replies) else None
+        grade_id = str(nb.cells[original].metadata.get("nbgrader", {}).get("grade_id", ""))
         if reply is None:
+            started = cell_seconds is not None and index < len(cell_seconds)
+            started = started and cell_seconds[index] is not None
+            original_replied = original < len(replies) and replies[original] is not None
+            if started and original_replied:
+                dodged.append(grade_id)
             continue
         ran += 1
         if passed_cleanly(nb.cells[index], reply):
-            grade_id = nb.cells[original].metadata.get("nbgrader", {}).get("grade_id", "")
-            passed.append(str(grade_id))
-    return CanaryVerdict(planted=len(canaries), ran=ran, passed=passed)
+            passed.append(grade_id)
+    return CanaryVerdict(planted=len(canaries), ran=ran, passed=passed, dodged=dodged)
 
 
 def remove_canaries(
@@ -294,10 +317,10 @@ def record_test_timings(
     path.write_text(json.dumps(timings, indent=1, sort_keys=True), encoding="utf-8")
 
 
-def quick_tests(workspace: Path, lesson_id: str, limit: float) -> set[str]:
-    """The test cells that took at most ``limit`` seconds at release (none if unknown)."""
+def quick_tests(workspace: Path, lesson_id: str, limit: float = CANARY_MAX_S) -> set[str] | None:
+    """The test cells that took at most ``limit`` seconds at release; None if unknown."""
     try:
         timings = json.loads(timings_path(workspace, lesson_id).read_text(encoding="utf-8"))
         return {str(name) for name, took in timings.items() if float(took) <= limit}
     except (OSError, ValueError, TypeError, AttributeError):
-        return set()
+        return None

@@ -403,6 +403,36 @@ def test_a_canary_whose_original_crashed_is_not_run_and_crashes_in_canaries_are_
     assert result.replies[2] is None and result.cell_seconds[2] is None  # not run
     assert result.status == "kernel_died"
     assert enames(executed.cells[5]) == ["NotRun"]
+    # Both canaries did what their originals did: nothing to hold against the student.
+    verdict = scoring.judge_canaries(executed, result.replies, canaries, result.cell_seconds)
+    assert not verdict.tampered, verdict
+
+
+def test_a_canary_that_stops_the_kernel_where_its_original_did_not_is_caught(tmp_path):
+    nb, canaries = canary_lesson("")
+    nb.cells[5].source = "import os\nos._exit(1)"  # the canary "recognised" and dodged
+    executed, result = run(nb, tmp_path / "work", canaries=canaries)
+
+    assert [r["cell"] for r in result.restarts] == [5] and result.replies[4] == "ok"
+    assert stdout(executed.cells[6]) == "end\n"  # the student's cells go on, as always
+    verdict = scoring.judge_canaries(executed, result.replies, canaries, result.cell_seconds)
+    assert verdict.dodged == ["test_total"] and verdict.tampered
+
+
+def test_a_canary_runs_whatever_its_original_cost_and_off_the_notebooks_clock(tmp_path):
+    slow = "import time\ntime.sleep(3)\n"
+    nb, canaries = canary_lesson("")
+    nb.cells[0].source = "from dlcourse import checks\n" + nb.cells[0].source  # off the timed cells
+    nb.cells[4].source = slow + nb.cells[4].source  # an original slower than CANARY_MAX_S
+    nb.cells[5].source = slow + nb.cells[5].source
+    nb.cells[6].source = slow + nb.cells[6].source
+    # 9 s of cells: the notebook's 8 s hold the student's 6 s; the canary's 3 are extra.
+    limits = dataclasses.replace(LIMITS, cell_timeout=10, notebook_timeout=8)
+    executed, result = run(nb, tmp_path / "work", limits, canaries=canaries)
+
+    assert result.status == "ok", result
+    assert result.replies[4] == "ok" and result.replies[5] == "error"  # it ran, and failed
+    assert stdout(executed.cells[6]) == "end\n"
 
 
 def test_remove_canaries_maps_and_drops_restarts_and_cuts(tmp_path):

@@ -174,7 +174,7 @@ def fixture_notebook() -> nbformat.NotebookNode:
 
 
 @pytest.mark.parametrize("seed", range(20))
-def test_canaries_sit_after_their_original_and_before_the_students_next_code(seed):
+def test_canaries_sit_in_their_originals_run_of_tests(seed):
     nb = fixture_notebook()
     planted, canaries = plant_canaries(nb, random.Random(seed))
     assert canaries and len(planted.cells) == len(nb.cells) + len(canaries)
@@ -215,8 +215,7 @@ FAST = Limits(cell_timeout=20, notebook_timeout=60, memory_mb=1024, output_mb=1)
 def run_with_all_canaries(nb, tmp_path):
     planted, canaries = plant_canaries(nb, random.Random(1), count=99)
     executed, result = execute_notebook(planted, tmp_path, FAST, canaries=canaries)
-    assert result.status == "ok", result
-    return judge_canaries(executed, result.replies, canaries)
+    return judge_canaries(executed, result.replies, canaries, result.cell_seconds)
 
 
 def test_canaries_fail_on_the_solution_and_on_a_blank_answer(tmp_path):
@@ -251,6 +250,21 @@ def test_canaries_fail_on_the_solution_and_on_a_blank_answer(tmp_path):
         "    return _orig('try:\\n' + '\\n'.join('    ' + l for l in raw_cell.splitlines())"
         " + '\\nexcept BaseException:\\n    pass', *a, **k)\n"
         "sh.run_cell = _quiet",
+        # Slow tests: a canary used to be skipped after an original that took over 2 s.
+        "import time\n"
+        "def _slow_pass(*a, **k):\n"
+        "    time.sleep(2.2)\n"
+        "for m in [checks]:\n"
+        "    m.check_close = _slow_pass",
+        # A canary recognised by its source (the kernel can read its own frames) and
+        # dodged by stopping the kernel: a crash used to leave the canary unjudged.
+        "import linecache, os, sys\n"
+        "def _pass_or_crash(*a, **k):\n"
+        "    caller = sys._getframe(1).f_code.co_filename\n"
+        "    if 'choose(' in ''.join(linecache.getlines(caller)):\n"
+        "        os._exit(1)\n"
+        "for m in [checks]:\n"
+        "    m.check_close = _pass_or_crash",
     ],
 )
 def test_a_kernel_that_lies_about_tests_is_caught(tmp_path, attack):
@@ -262,17 +276,18 @@ def test_a_kernel_that_lies_about_tests_is_caught(tmp_path, attack):
     assert verdict.tampered, verdict
 
 
-def test_a_quick_test_may_have_its_canary_before_it_and_a_slow_one_never():
+def test_only_quick_tests_get_canaries_before_or_after_them_at_random():
     nb = fixture_notebook()
-    quick = {"row_means_values"}
-    before = set()
+    quick = {"row_means_values", "square_values"}
+    copied, before, after = set(), set(), set()
     for seed in range(40):
         planted, canaries = plant_canaries(nb, random.Random(seed), quick=quick)
         for index, original in canaries.items():
             grade_id = planted.cells[original].metadata["nbgrader"]["grade_id"]
-            if index < original:
-                before.add(grade_id)
-    assert before == quick
+            copied.add(grade_id)
+            (before if index < original else after).add(grade_id)
+    assert copied == before == after == quick
+    assert plant_canaries(nb, random.Random(0), quick=set())[1] == {}  # none was quick
 
 
 def test_release_timings_mark_the_quick_tests(tmp_path):
@@ -285,4 +300,4 @@ def test_release_timings_mark_the_quick_tests(tmp_path):
     ] = 30.0
     record_test_timings(tmp_path, "00_fixture", nb, seconds)
     assert quick_tests(tmp_path, "00_fixture", 2.0) == {"square_values", "row_means_shape"}
-    assert quick_tests(tmp_path, "unknown", 2.0) == set()
+    assert quick_tests(tmp_path, "unknown", 2.0) is None  # not known: every test may get one

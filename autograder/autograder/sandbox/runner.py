@@ -76,7 +76,6 @@ _nbclient_log = _Quiet(log, {})
 # The watchdog kills the kernel this long after the notebook's time limit, whatever
 # nbclient is waiting for: the limit holds even if a kernel hangs in a way nbclient misses.
 _HARD_GRACE_S = 2 * IOPUB_TIMEOUT_S + 5
-CANARY_MAX_S = 2.0  # a canary copies only test cells this quick (their cost stays small)
 _SANDBOX_HOME = "/tmp/home"  # inside the sandbox /tmp is a private tmpfs
 _THREAD_VARIABLES = (
     "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
@@ -116,8 +115,10 @@ def execute_notebook(
             editable ``dlcourse`` package and ``ro_binds``; nothing else of the host).
         ro_binds: further folders bound read-only, e.g. a data cache.
         canaries: cell index -> index of the test cell it copies (``autograder.scoring``).
-            A canary runs only if its original took at most ``CANARY_MAX_S`` (or has not
-            run yet) and the notebook's time allows; otherwise its reply stays None.
+            A canary always runs, with the cell time limit, and its time (a restart after
+            a crash in it included) does not count against the notebook's; only when its
+            original already crashed the kernel is it not run (its reply stays None).
+            Nothing the kernel does decides whether a canary runs.
         exclude: names of files in ``workdir`` not to copy (``fnmatch`` patterns).
 
     Returns:
@@ -398,13 +399,39 @@ class _Run:
                 stopped = self._stop(index, "notebook_timeout")
                 cell.outputs = [error_output("NotRun", f"not run: {stopped}")]
                 continue
-            original = self.canaries.get(index)
-            if original is not None and not self._canary_affordable(original, remaining):
-                continue  # not run: its reply stays None, so it neither passes nor fails
+            if index in self.canaries:
+                stopped = await self._run_canary(index, cell)
+                continue
             cause = await self._run_cell(index, cell, remaining)
             if cause is not None:
                 self.crashed.add(index)
                 stopped = await self._recover(index, cause)
+
+    async def _run_canary(self, index: int, cell: NotebookNode) -> str | None:
+        """Run canary ``index`` off the notebook's clock; None, or why execution stopped.
+
+        Not run only when its original already crashed the kernel (the runner saw that;
+        a crash costs the original its points, so it buys nothing). Otherwise it runs
+        whatever the original cost, so that no choice of the kernel's (a slow or a
+        crashing original) can keep a canary from running; a crash in it is judged by
+        ``scoring.judge_canaries``."""
+        if self.canaries[index] in self.crashed:
+            return None
+        started = time.monotonic()
+        assert self.kernel is not None and self.kernel.processes is not None
+        hard = max(self.deadline, started + self.limits.cell_timeout) + _HARD_GRACE_S
+        self.kernel.processes.hard_deadline = hard
+        cause = await self._run_cell(index, cell, math.inf)
+        stopped = None
+        if cause is not None:
+            self.crashed.add(index)
+            self.deadline += time.monotonic() - started  # the recovery gets the time back
+            started = time.monotonic()
+            stopped = await self._recover(index, cause)
+        self.deadline += time.monotonic() - started
+        if self.kernel is not None and self.kernel.processes is not None:
+            self.kernel.processes.hard_deadline = self.deadline + _HARD_GRACE_S
+        return stopped
 
     async def _run_cell(self, index: int, cell: NotebookNode, remaining: float) -> str | None:
         """Run one cell in the current kernel; None, or why its kernel is gone."""
@@ -596,17 +623,6 @@ class _Run:
             client.replaying = False
             client._display_id_map.clear()  # nothing of the replay may be updated later
         return None
-
-    def _canary_affordable(self, original: int, remaining: float) -> bool:
-        """Whether to run a canary copy of cell ``original``: if the original ran, only
-        if it was quick and its kernel did not crash; if it has not run yet (whoever
-        planted the canary there knew it to be quick), on the limit's word. Either way the
-        notebook's time must allow it twice over: a canary must never cost a student the
-        time for their own cells."""
-        if original in self.crashed:
-            return False
-        seconds = self.cell_seconds.get(original, CANARY_MAX_S)
-        return seconds <= CANARY_MAX_S and remaining > 2 * seconds + 1
 
     # --- what happened -----------------------------------------------------------------
 
