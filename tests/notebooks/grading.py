@@ -12,6 +12,23 @@ one cut lesson, with the answer cell's code replaced:
   plausible wrong implementation. It must lose points.
 - ``alternative-<name>``: ``alternative_<name>.py``, a correct implementation written
   another way. It must score full marks.
+- ``upstream-<name>``: ``upstream_<name>.py``, whose first line is ``# replaces: <other
+  answer>``: a broken *earlier* answer. The file's code replaces that other answer's cell,
+  and this answer's tests must still give full marks (its hidden tests put the reference
+  versions of the earlier answers in place with ``checks.substitute``): one mistake costs
+  its points once.
+
+A mutant whose first line is ``# mistake: <id>`` declares its mistake, an id of the hint
+catalogue ``dlcourse.hints.MISTAKES``.
+
+Visible checks. Besides the grade, the reference and every mutant also run the *visible*
+checks alone: the test cells as the student copy has them (nbgrader's
+``ClearHiddenTests``). A mutant is *caught* when at least one visible test cell fails; the
+*visible kill rate* of an answer is the share of its mutants caught (``visible_kill``). A
+caught mutant whose failure text contains its declared mistake's sentence from the
+catalogue *names its mistake* (``hint_rate``, per lesson). The reference must pass its
+visible checks, or the figure means nothing (a visible check that uses a name defined
+only in a hidden block fails every answer).
 
 Test cells belong to the answer whose ``grade_id`` is the longest prefix of theirs
 (``dense_forward_shape`` belongs to ``dense_forward``).
@@ -25,18 +42,27 @@ Two ways to grade, with the same scores:
   ``%reset -f`` and the set-up cell, and each test cell is scored with nbgrader's own
   ``determine_grade``. One TensorFlow import per answer instead of one per case. Cases are
   trusted test data (no case patches a module), so a reset namespace is a fresh start;
-  ``test_cases.py`` checks that both ways agree.
+  ``test_cases.py`` checks that both ways agree. The visible checks of a case run in the
+  same kernel, in a pass of their own just before its graded pass (a reset, the set-up
+  cell, the answer cells, the visible test cells), so they cannot change its grade.
+  Only this mode measures the visible checks.
 
-By hand: ``.venv/bin/python -m tests.notebooks.grading 01_tensors [ANSWER ...] [--pipeline]``.
+By hand: ``.venv/bin/python -m tests.notebooks.grading 01_tensors [ANSWER ...] [--pipeline]``
+prints every case and, per answer, how many mutants the visible checks catch;
+``--report LESSON [LESSON ...]`` prints a Markdown table per lesson (visible kill per answer,
+hints, hidden-only test cells).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
+import re
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,7 +73,10 @@ from autograder.democlass import solutions
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 CASES = REPOSITORY / "tests" / "notebooks" / "cases"
-KINDS = ("mutant", "alternative")
+KINDS = ("mutant", "alternative", "upstream")
+# A case file's first line may say more about it: a mutant's mistake, an upstream's target.
+_MISTAKE = re.compile(r"#\s*mistake:\s*(\S*)\s*$")
+_REPLACES = re.compile(r"#\s*replaces:\s*(\S*)\s*$")
 
 
 @dataclass(frozen=True)
@@ -55,10 +84,17 @@ class Case:
     """One submission of one cut lesson: an answer cell's code, and what it must score."""
 
     lesson: str  # the real lesson, e.g. 01_tensors
-    answer: str  # the answer cell's grade_id
-    kind: str  # reference, stub, mutant or alternative
+    answer: str  # the answer cell's grade_id: its tests grade the case
+    kind: str  # reference, stub, mutant, alternative or upstream
     name: str  # the file's name after the kind ("" for reference and stub)
-    code: str | None  # the answer cell's new source; None keeps the student copy's stub
+    code: str | None  # the new source of the `target` cell; None keeps the answer's stub
+    replaces: str | None = None  # upstream: the earlier answer whose cell `code` replaces
+    mistake: str | None = None  # mutant: the hint catalogue's id of its mistake, if declared
+
+    @property
+    def target(self) -> str:
+        """The answer cell whose source this case changes."""
+        return self.replaces or self.answer
 
     @property
     def student(self) -> str:
@@ -71,7 +107,7 @@ class Case:
 
     def as_expected(self, score: float, max_score: float) -> bool:
         """Whether a grade is what this kind of case must get."""
-        if self.kind in ("reference", "alternative"):
+        if self.kind in ("reference", "alternative", "upstream"):
             return max_score > 0 and score >= max_score
         if self.kind == "stub":
             return score == 0
@@ -156,13 +192,72 @@ def cases(
         found.append(Case(lesson, answer, "reference", "", reference[answer]))
         found.append(Case(lesson, answer, "stub", "", None))
         for path in sorted((folder / answer).glob("*.py")):
-            kind, _, name = path.stem.partition("_")
-            if kind not in KINDS or not name:
-                raise ValueError(
-                    f"{path}: a case file is mutant_<name>.py or alternative_<name>.py"
-                )
-            found.append(Case(lesson, answer, kind, name.replace("_", "-"), path.read_text()))
+            found.append(_case_file(lesson, answer, path, known))
     return found
+
+
+def _case_file(lesson: str, answer: str, path: Path, known: list[str]) -> Case:
+    """The case a file holds; a ValueError says what is wrong with its name or first line."""
+    kind, _, name = path.stem.partition("_")
+    if kind not in KINDS or not name:
+        raise ValueError(
+            f"{path}: a case file is mutant_<name>.py, alternative_<name>.py or upstream_<name>.py"
+        )
+    code = path.read_text()
+    first = code.split("\n", 1)[0].strip()
+    replaces = mistake = None
+    if kind == "upstream":
+        match = _REPLACES.match(first)
+        if not match or not match.group(1):
+            raise ValueError(f"{path}: an upstream case starts with '# replaces: <answer id>'")
+        replaces = match.group(1)
+        if replaces == answer or replaces not in known:
+            others = [other for other in known if other != answer]
+            raise ValueError(
+                f"{path}: '# replaces: {replaces}' names no other answer cell; "
+                f"{lesson}'s other answers are {others}"
+            )
+    elif (match := _MISTAKE.match(first)) is not None:
+        if kind != "mutant" or not match.group(1):
+            raise ValueError(f"{path}: only a mutant declares '# mistake: <id>'")
+        mistake = match.group(1)
+    label = name.replace("_", "-")
+    return Case(lesson, answer, kind, label, code, replaces=replaces, mistake=mistake)
+
+
+def mistake_catalogue() -> dict[str, str] | None:
+    """``dlcourse.hints.MISTAKES`` (mistake id -> sentence), or None while it does not exist."""
+    try:
+        hints = importlib.import_module("dlcourse.hints")
+    except ModuleNotFoundError as error:
+        if error.name not in ("dlcourse.hints", "dlcourse"):
+            raise
+        return None
+    return dict(hints.MISTAKES)
+
+
+def unknown_mistakes(found: Iterable[Case], catalogue: dict[str, str] | None) -> list[str]:
+    """A problem for each case that declares a mistake the catalogue does not have."""
+    known = catalogue or {}
+    return [
+        f"{case.answer}/{case.kind}_{case.name.replace('-', '_')}.py: '# mistake: "
+        f"{case.mistake}' is not an id of dlcourse.hints.MISTAKES"
+        + ("" if catalogue is not None else " (dlcourse/hints.py does not exist yet)")
+        for case in found
+        if case.mistake is not None and case.mistake not in known
+    ]
+
+
+def hidden_only_tests(notebook) -> dict[str, list[str]]:
+    """Each answer's test cells that the student copy shows as a docstring (and comments)
+    only: everything they check is hidden."""
+    from autograder import cells
+
+    by_id = {cell.metadata["nbgrader"]["grade_id"]: cell for cell in graded_code_cells(notebook)}
+    return {
+        answer: [test for test in tests if not cells.has_visible_code(by_id[test].source)]
+        for answer, tests in answer_tests(notebook).items()
+    }
 
 
 def read_source(lesson: str, course_file: Path = DEFAULT_COURSE_FILE):
@@ -232,7 +327,7 @@ def submit(course: Course, case: Case) -> None:
     if case.code is None:
         answers.pop(case.answer)
     else:
-        answers[case.answer] = case.code
+        answers[case.target] = case.code
     for cell in notebook.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         if grade_id in answers:
@@ -249,10 +344,122 @@ class Outcome:
     max_score: float
     status: str
     reason: str
+    # The visible checks alone (kernel mode; reference and mutants only, else None): the
+    # grade_ids of the test cells whose visible part failed, and what those failures said.
+    visible_failed: tuple[str, ...] | None = None
+    visible_text: str = ""
+    # Whether visible_text names the mutant's declared mistake (None: none declared or
+    # measured).
+    hint_named: bool | None = None
 
     @property
     def ok(self) -> bool:
         return self.status == "graded" and self.case.as_expected(self.score, self.max_score)
+
+    @property
+    def caught(self) -> bool | None:
+        """Whether the visible checks alone fail (None: not measured)."""
+        return None if self.visible_failed is None else bool(self.visible_failed)
+
+
+@dataclass(frozen=True)
+class VisibleKill:
+    """How many of an answer's mutants its visible checks catch."""
+
+    lesson: str
+    answer: str
+    caught: int
+    mutants: int
+    missed: tuple[str, ...]  # the students (mutant-<name>) the visible checks let through
+    reference_passes: bool | None  # the reference passes its visible checks (None: unknown)
+
+    @property
+    def rate(self) -> float | None:
+        return self.caught / self.mutants if self.mutants else None
+
+    def describe(self) -> str:
+        if not self.mutants:
+            return "visible checks: no mutant measured"
+        line = (
+            f"visible checks catch {self.caught} of {self.mutants} mutants "
+            f"({100 * self.caught / self.mutants:.0f}%)"
+        )
+        if self.reference_passes is False:
+            line += "; BUT THEY FAIL THE REFERENCE TOO (the figure means nothing)"
+        return line
+
+
+def visible_kill(outcomes: Iterable[Outcome]) -> list[VisibleKill]:
+    """Per answer, in the outcomes' order: the mutants the visible checks catch."""
+    by_answer: dict[tuple[str, str], list[Outcome]] = {}
+    for outcome in outcomes:
+        by_answer.setdefault((outcome.case.lesson, outcome.case.answer), []).append(outcome)
+    found = []
+    for (lesson, answer), mine in by_answer.items():
+        mutants = [o for o in mine if o.case.kind == "mutant" and o.caught is not None]
+        reference = [o.caught for o in mine if o.case.kind == "reference" and o.caught is not None]
+        found.append(
+            VisibleKill(
+                lesson,
+                answer,
+                caught=sum(bool(o.caught) for o in mutants),
+                mutants=len(mutants),
+                missed=tuple(o.case.student for o in mutants if not o.caught),
+                reference_passes=(not reference[0]) if reference else None,
+            )
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class HintRate:
+    """How many of a lesson's mutants get a visible failure that names their mistake."""
+
+    lesson: str
+    named: int
+    declared: int  # mutants that declare a mistake
+    mutants: int  # all the lesson's measured mutants
+    catalogue: bool  # whether dlcourse.hints exists
+
+    def describe(self) -> str:
+        if not self.mutants:
+            return "hints: no mutant measured"
+        share = f"{100 * self.named / self.mutants:.0f}%"
+        line = (
+            f"the visible failure names the mistake for {self.named} of {self.mutants} "
+            f"mutants ({share}; {self.declared} declare one)"
+        )
+        return line if self.catalogue else line + "; dlcourse/hints.py does not exist yet"
+
+
+def hint_rate(outcomes: Iterable[Outcome], catalogue: bool = True) -> list[HintRate]:
+    """Per lesson: the share of measured mutants whose visible failure names their mistake."""
+    by_lesson: dict[str, list[Outcome]] = {}
+    for outcome in outcomes:
+        if outcome.case.kind == "mutant" and outcome.caught is not None:
+            by_lesson.setdefault(outcome.case.lesson, []).append(outcome)
+    return [
+        HintRate(
+            lesson,
+            named=sum(bool(o.hint_named) for o in mine),
+            declared=sum(o.case.mistake is not None for o in mine),
+            mutants=len(mine),
+            catalogue=catalogue,
+        )
+        for lesson, mine in by_lesson.items()
+    ]
+
+
+def names_mistake(case: Case, text: str, catalogue: dict[str, str] | None) -> bool | None:
+    """Whether a failure text contains the sentence of the case's declared mistake
+    (whitespace-insensitive: a message may wrap it); None when it declares none."""
+    if case.mistake is None:
+        return None
+    sentence = (catalogue or {}).get(case.mistake)
+    if not sentence:
+        return False
+    squeeze = lambda text: " ".join(text.split())  # noqa: E731
+    return squeeze(sentence) in squeeze(text)
 
 
 MODES = ("kernel", "pipeline")
@@ -291,49 +498,57 @@ _gc.collect()
 del _gc, _sys"""
 
 
+# The cases whose visible checks are measured: every mutant, and the reference (it must
+# pass them, or a mutant's failure says nothing).
+VISIBLE_KINDS = ("reference", "mutant")
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
 def _grade_in_one_kernel(
     lesson: str, root: Path, answers: list[str] | None, *, course_file: Path
 ) -> list[Outcome]:
     from nbgrader.utils import determine_grade
 
+    from autograder import cells as cell_roles
     from autograder.sandbox import Limits, execute_notebook
-    from autograder.scoring import settle_test_cells
+    from autograder.scoring import passed_cleanly, settle_test_cells
 
     chosen = cases(lesson, answers, course_file=course_file)
     notebook = read_source(lesson, course_file)
     limits = _lesson_limits(lesson, course_file)
     stubs = _stubs(notebook, course_file)
+    catalogue = mistake_catalogue()
     outcomes = []
     for answer in dict.fromkeys(case.answer for case in chosen):
         mine = [case for case in chosen if case.answer == answer]
         short = cut(notebook, answer)
+        visible = _visible_sources(short, course_file)
         batch = nbformat.v4.new_notebook(metadata=short.metadata)
+        passes = 0
         for number, case in enumerate(mine):
-            reset = nbformat.v4.new_code_cell(RESET_CELL)
-            reset.metadata["case"] = number
-            batch.cells.append(reset)
-            for cell in short.cells:
-                if cell.cell_type != "code":
-                    continue
-                copy = nbformat.from_dict(json.loads(json.dumps(cell)))
-                copy.metadata["case"] = number
-                copy["id"] = f"case{number}-{cell.get('id', len(batch.cells))}"
-                if copy.metadata.get("nbgrader", {}).get("grade_id") == answer:
-                    copy.source = stubs[answer] if case.code is None else case.code
-                batch.cells.append(copy)
+            phases = ("visible", "graded") if case.kind in VISIBLE_KINDS else ("graded",)
+            for phase in phases:
+                batch.cells += _case_pass(short, case, number, phase, stubs, visible)
+                passes += 1
         workdir = root / cut_lesson_id(lesson, answer)
         workdir.mkdir(parents=True)
         case_limits = Limits(
             cell_timeout=limits["cell_timeout"],
-            notebook_timeout=limits["notebook_timeout"] * len(mine),
+            notebook_timeout=limits["notebook_timeout"] * passes,
             memory_mb=int(limits["memory_mb"]),
-            output_mb=limits["output_mb"] * len(mine),
+            output_mb=limits["output_mb"] * passes,
         )
         executed, result = execute_notebook(batch, workdir, case_limits)
         settle_test_cells(executed, result.replies)  # as course grade scores them
         for number, case in enumerate(mine):
-            cells = [cell for cell in executed.cells if cell.metadata.get("case") == number]
-            not_run = any(out.get("ename") == "NotRun" for c in cells for out in c.outputs)
+            numbered = [
+                (index, cell)
+                for index, cell in enumerate(executed.cells)
+                if cell.metadata.get("case") == number
+            ]
+            cells = [cell for _, cell in numbered if cell.metadata.get("phase") == "graded"]
+            everything = [cell for _, cell in numbered]
+            not_run = any(out.get("ename") == "NotRun" for c in everything for out in c.outputs)
             if result.status != "ok" and not_run:
                 outcomes.append(Outcome(case, 0.0, 0.0, "error", result.reason))
                 continue
@@ -353,8 +568,75 @@ def _grade_in_one_kernel(
                     ]
                     failed.append(f"{nbgrader['grade_id']} ({', '.join(errors) or 'partial'})")
             reason = f"failed: {'; '.join(failed)}" if failed else ""
-            outcomes.append(Outcome(case, score, max_score, "graded", reason))
+            visible_failed, visible_text, hint = None, "", None
+            if case.kind in VISIBLE_KINDS:
+                failures = [
+                    cell
+                    for index, cell in numbered
+                    if cell.metadata.get("phase") == "visible"
+                    and cell_roles.is_test(cell)
+                    and not passed_cleanly(cell, _reply(result.replies, index))
+                ]
+                visible_failed = tuple(cell.metadata["nbgrader"]["grade_id"] for cell in failures)
+                visible_text = "\n".join(_failure_text(cell) for cell in failures)
+                hint = names_mistake(case, visible_text, catalogue)
+            outcomes.append(Outcome(case, score, max_score, "graded", reason,
+                                    visible_failed, visible_text, hint))  # fmt: skip
     return outcomes
+
+
+def _case_pass(short, case: Case, number: int, phase: str, stubs, visible) -> list:
+    """The cells of one pass of a case: a reset, then the cut notebook's code cells with the
+    case's code in place; in the ``visible`` pass, test cells as the student copy has them."""
+    reset = nbformat.v4.new_code_cell(RESET_CELL)
+    reset.metadata.update(case=number, phase=phase)
+    found = [reset]
+    for cell in short.cells:
+        if cell.cell_type != "code":
+            continue
+        copy = nbformat.from_dict(json.loads(json.dumps(cell)))
+        copy.metadata.update(case=number, phase=phase)
+        copy["id"] = f"case{number}-{phase}-{cell.get('id', len(found))}"
+        grade_id = copy.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id == case.target:
+            copy.source = stubs[case.answer] if case.code is None else case.code
+        if phase == "visible" and grade_id in visible:
+            copy.source = visible[grade_id]
+        found.append(copy)
+    return found
+
+
+def _reply(replies, index: int) -> str | None:
+    return replies[index] if index < len(replies) else None
+
+
+def _failure_text(cell) -> str:
+    """What a failed test cell said: its errors (name and message) and its streams."""
+    lines = []
+    for out in cell.outputs:
+        if out.output_type == "error":
+            lines.append(f"{out.get('ename', '')}: {out.get('evalue', '')}")
+        elif out.output_type == "stream":
+            lines.append(out.get("text", ""))
+    return _ANSI.sub("", "\n".join(lines)).strip()
+
+
+def _visible_sources(short, course_file: Path) -> dict[str, str]:
+    """What the student copy has in each test cell, by grade_id (nbgrader's
+    ClearHiddenTests)."""
+    from nbgrader.preprocessors import ClearHiddenTests
+
+    from autograder import cells as cell_roles
+    from autograder.config import nbgrader_config
+
+    copy = nbformat.from_dict(json.loads(json.dumps(short)))
+    config = nbgrader_config(load_course(course_file))
+    cleared, _ = ClearHiddenTests(config=config).preprocess(copy, {})
+    return {
+        cell.metadata["nbgrader"]["grade_id"]: cell.source
+        for cell in cleared.cells
+        if cell_roles.is_test(cell)
+    }
 
 
 def _stubs(notebook, course_file: Path) -> dict[str, str]:
@@ -407,15 +689,24 @@ def main(argv: list[str] | None = None) -> int:
         description="Grade a lesson's reference, stub, mutants and alternatives.",
     )
     parser.add_argument("lesson", help="e.g. 01_tensors")
-    parser.add_argument("answers", nargs="*", help="only these answer cells (grade_ids)")
+    parser.add_argument("answers", nargs="*",
+                        help="only these answer cells; with --report, more lessons")  # fmt: skip
+    parser.add_argument("--report", action="store_true",
+                        help="grade whole lessons and print a Markdown table per lesson: "
+                        "visible kill per answer, hints, hidden-only test cells")  # fmt: skip
     parser.add_argument("--pipeline", action="store_true",
-                        help="grade each case through `course grade` (slow, faithful)")  # fmt: skip
+                        help="grade each case through `course grade` (slow, faithful; "
+                        "the visible checks are not measured)")  # fmt: skip
     parser.add_argument("--jobs", type=int, default=None,
                         help="with --pipeline: submissions graded at a time")  # fmt: skip
     parser.add_argument("--keep", type=Path, help="grade in this folder and keep it")
     parser.add_argument("--config", type=Path, default=DEFAULT_COURSE_FILE,
                         help="the course.toml whose source/ holds the lesson")  # fmt: skip
     args = parser.parse_args(argv)
+    if args.report and args.pipeline:
+        parser.error("--report measures the visible checks, which only kernel mode does")
+    if args.report:
+        return _report([args.lesson, *args.answers], args.keep, args.config)
     root = args.keep or Path(tempfile.mkdtemp(prefix=f"cases-{args.lesson}-", dir="/var/tmp"))
     try:
         mode = "pipeline" if args.pipeline else "kernel"
@@ -431,9 +722,114 @@ def main(argv: list[str] | None = None) -> int:
     for outcome in outcomes:
         verdict = "as expected" if outcome.ok else "UNEXPECTED"
         score = f"{outcome.score:g} / {outcome.max_score:g}"
-        print(f"{outcome.case.label:{width}}  {score:>9}  {verdict}  {outcome.reason}".rstrip())
+        seen = _visible_word(outcome)
+        print(
+            f"{outcome.case.label:{width}}  {score:>9}  {verdict}  {seen}{outcome.reason}".rstrip()
+        )
     wrong = sum(not outcome.ok for outcome in outcomes)
     print(f"{len(outcomes)} cases, {wrong} not as expected")
+    if not args.pipeline:
+        for kill in visible_kill(outcomes):
+            print(f"{kill.lesson}/{kill.answer}: {kill.describe()}")
+        for rate in hint_rate(outcomes, catalogue=mistake_catalogue() is not None):
+            print(f"{rate.lesson}: {rate.describe()}")
+    return 1 if wrong else 0
+
+
+def _visible_word(outcome: Outcome) -> str:
+    """The visible checks' verdict on a case, for the case's line."""
+    if outcome.caught is None:
+        return ""
+    if outcome.case.kind == "reference":
+        return "visible: FAILS  " if outcome.caught else "visible: passes  "
+    hint = {True: ", hint names it", False: ", no hint", None: ""}[outcome.hint_named]
+    return f"visible: {'caught' if outcome.caught else 'missed'}{hint}  "
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{part} of {whole} ({100 * part / whole:.0f}%)" if whole else "-"
+
+
+def report(lesson: str, outcomes: list[Outcome], course_file: Path = DEFAULT_COURSE_FILE) -> str:
+    """A lesson's visible checks as Markdown: one row per answer, then the lesson's total."""
+    notebook = read_source(lesson, course_file)
+    hidden = hidden_only_tests(notebook)
+    tests = answer_tests(notebook)
+    catalogue = mistake_catalogue()
+    mine = [o for o in outcomes if o.case.lesson == lesson]
+    kills = {kill.answer: kill for kill in visible_kill(mine)}
+    wrong = [o for o in mine if not o.ok]
+    lines = [
+        f"### {lesson}",
+        "",
+        "| answer | mutants | visible checks catch | hint names the mistake "
+        "| hidden-only test cells |",
+        "| --- | ---: | ---: | ---: | --- |",
+    ]
+    totals = [0, 0, 0, 0, 0, 0]  # mutants, caught, named, declared, hidden-only, tests
+    for answer in answer_ids(notebook):
+        kill = kills.get(answer)
+        if kill is None:
+            continue
+        mutants = [o for o in mine if o.case.answer == answer and o.case.kind == "mutant"]
+        named = sum(bool(o.hint_named) for o in mutants if o.caught is not None)
+        declared = sum(o.case.mistake is not None for o in mutants)
+        caught = _percent(kill.caught, kill.mutants)
+        if kill.reference_passes is False:
+            caught += " (fails the reference too)"
+        elif kill.rate is not None and kill.rate < 0.70:
+            caught += " **below 70%**"
+        only = hidden[answer]
+        cells = f"{len(only)} of {len(tests[answer])}" + (f": {', '.join(only)}" if only else "")
+        lines.append(
+            f"| {answer} | {kill.mutants} | {caught} | "
+            f"{_percent(named, kill.mutants)}, {declared} declared | {cells} |"
+        )
+        for index, value in enumerate(
+            (kill.mutants, kill.caught, named, declared, len(only), len(tests[answer]))
+        ):
+            totals[index] += value
+    mutants, caught, named, declared, only, cells = totals
+    below = [k.answer for k in kills.values() if k.rate is not None and k.rate < 0.70]
+    lines.append(
+        f"| **lesson** | {mutants} | {_percent(caught, mutants)} | "
+        f"{_percent(named, mutants)}, {declared} declared | {only} of {cells} |"
+    )
+    lines.append("")
+    lines.append(
+        f"Answers under 70%: {', '.join(below) if below else 'none'}."
+        + ("" if catalogue is not None else " No hint catalogue yet (dlcourse/hints.py).")
+    )
+    missed = [f"{k.answer}: {', '.join(k.missed)}" for k in kills.values() if k.missed]
+    if missed:
+        lines.append(f"Mutants the visible checks miss: {'; '.join(missed)}.")
+    if wrong:
+        lines.append(
+            "Cases NOT graded as expected: "
+            + "; ".join(f"{o.case.label} ({o.score:g} / {o.max_score:g})" for o in wrong)
+            + "."
+        )
+    return "\n".join(lines)
+
+
+def _report(lessons: list[str], keep: Path | None, course_file: Path) -> int:
+    wrong = 0
+    for lesson in lessons:
+        root = (
+            (keep / lesson)
+            if keep
+            else Path(tempfile.mkdtemp(prefix=f"cases-{lesson}-", dir="/var/tmp"))
+        )
+        try:
+            outcomes = grade_cases(lesson, root, course_file=course_file)
+        except (ValueError, FileNotFoundError, RuntimeError) as error:
+            print(f"grading: {error}", file=sys.stderr)
+            return 2
+        finally:
+            if keep is None:
+                shutil.rmtree(root, ignore_errors=True)
+        print(report(lesson, outcomes, course_file), end="\n\n", flush=True)
+        wrong += sum(not outcome.ok for outcome in outcomes)
     return 1 if wrong else 0
 
 
