@@ -73,6 +73,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from dlcourse import hints
+
 __all__ = [
     "CheckError",
     "check_close",
@@ -548,7 +550,13 @@ def check_type(name: str, got: Any, expected: type | tuple[type, ...]) -> None:
 
 
 @_counted
-def check_shape(name: str, got: Any, expected: tuple[int | None, ...]) -> None:
+def check_shape(
+    name: str,
+    got: Any,
+    expected: tuple[int | None, ...],
+    *,
+    mistakes: Mapping[str, Any] | None = None,
+) -> None:
     """Check that ``got`` is array-like with shape ``expected``.
 
     Stages: array-like (``to_numpy``), then the number of axes, then each axis.
@@ -558,18 +566,25 @@ def check_shape(name: str, got: Any, expected: tuple[int | None, ...]) -> None:
         got: the answer: any array-like accepted by ``to_numpy``.
         expected: the shape, e.g. ``(batch, 10)``; ``None`` at an axis means any size,
             e.g. ``(None, 10)``. ``()`` is a scalar.
+        mistakes: mistake id (a key of ``dlcourse.hints.MISTAKES``) -> the shape that
+            mistake gives, e.g. ``{"wrong_axis": (3,)}``; ``None`` as a value lets
+            "transposed" and the off-by-one ids recognise themselves (see
+            ``dlcourse.hints``).
 
     Returns:
         None.
 
     Raises:
         CheckError: naming the found and expected shapes and the axes that differ, with a
-            hint when the shape looks transposed or differs only by a leading or trailing
-            axis of size 1.
+            hint when the shape differs only by a leading or trailing axis of size 1, and
+            a last line ``Likely mistake: ...`` when the shape looks transposed or is one
+            that a given mistake gives.
+        KeyError: for a key of ``mistakes`` that is not a mistake id.
     """
     expected = _normalize_shape(expected)
+    named = hints.validate(mistakes)
     array = to_numpy(got, name)
-    problem = _shape_problem(name, array.shape, expected)
+    problem = _shape_problem(name, array.shape, expected, named)
     if problem is not None:
         raise CheckError(problem)
 
@@ -654,6 +669,7 @@ def check_close(
     atol: float = 1e-8,
     *,
     dtype: Any = None,
+    mistakes: Mapping[str, Any] | None = None,
 ) -> None:
     """Check that ``got`` equals ``want`` element by element, within tolerances.
 
@@ -672,6 +688,13 @@ def check_close(
         rtol: relative tolerance (>= 0).
         atol: absolute tolerance (>= 0).
         dtype: if given, the dtype or kind ``got`` must have (see ``check_dtype``).
+        mistakes: mistake id (a key of ``dlcourse.hints.MISTAKES``) -> the value that
+            mistake gives, a predicate on the answer, or ``None`` for the id's own
+            recogniser, e.g. ``{"sample_std": X.std(ddof=1), "wrong_axis": None}``. When
+            the answer fails (its shape, nan/inf or values) and matches one of them within
+            the same tolerance, or a generic recogniser fires (transposed, sign, reversed,
+            shifted by one, wrong axis, logits/probabilities, truncation, a constant
+            factor), the message ends with ``Likely mistake: <the catalogue sentence>``.
 
     Returns:
         None.
@@ -680,22 +703,32 @@ def check_close(
         CheckError: at the first stage that fails. For values, the message gives how many
             elements differ, the worst element's index, its got and expected values, its
             absolute and relative errors and the tolerance there.
+        KeyError: for a key of ``mistakes`` that is not a mistake id.
     """
     if not (rtol >= 0 and atol >= 0):
         raise ValueError(f"rtol and atol must be >= 0, got rtol={rtol}, atol={atol}")
+    named = hints.validate(mistakes)
     got_array = to_numpy(got, name)
     want_array = to_numpy(want, "the expected value")
 
-    problem = _shape_problem(name, got_array.shape, want_array.shape)
-    if problem is not None:
-        raise CheckError(problem)
+    def hint() -> str | None:
+        return hints.likely_mistake(got_array, want_array, rtol=rtol, atol=atol, mistakes=named)
+
+    if not _shape_matches(tuple(got_array.shape), tuple(want_array.shape)):
+        found = hint() or hints.likely_shape_mistake(got_array.shape, want_array.shape)
+        raise CheckError(
+            _with_hint(_shape_problem(name, got_array.shape, want_array.shape, hint=""), found)
+        )
 
     if dtype is not None:
         check_dtype(name, got_array, dtype)
 
     g = _as_float64(got_array)
     w = _as_float64(want_array)
-    _check_no_unexpected_nan(name, g, w)
+    try:
+        _check_no_unexpected_nan(name, g, w)
+    except CheckError as error:
+        raise CheckError(_with_hint(str(error), hint())) from None
 
     with _errstate(invalid="ignore", over="ignore"):
         error = _abs(g - w)
@@ -719,14 +752,16 @@ def check_close(
         f"{_fmt(allowed[worst])} = atol + rtol*|expected| with rtol={rtol:g}, atol={atol:g}"
     )
     if g.ndim == 0:
-        raise CheckError(f"`{name}` is {got_text}, but it should be {want_text} ({details}).")
-    raise CheckError(
-        f"`{name}` differs from the expected value in {n_bad} of {g.size} element"
-        f"{_plural(g.size)}. The worst is at index {worst}: got {got_text}, expected "
-        f"{want_text} ({details}).\n"
-        f"{_preview('got:      ', got_array)}\n"
-        f"{_preview('expected: ', want_array)}"
-    )
+        message = f"`{name}` is {got_text}, but it should be {want_text} ({details})."
+    else:
+        message = (
+            f"`{name}` differs from the expected value in {n_bad} of {g.size} element"
+            f"{_plural(g.size)}. The worst is at index {worst}: got {got_text}, expected "
+            f"{want_text} ({details}).\n"
+            f"{_preview('got:      ', got_array)}\n"
+            f"{_preview('expected: ', want_array)}"
+        )
+    raise CheckError(_with_hint(message, hint()))
 
 
 @_counted
@@ -740,6 +775,7 @@ def check_gradient(
     floor: float = 1e-8,
     max_entries: int = 50,
     seed: int = 0,
+    mistakes: Mapping[str, Any] | None = None,
 ) -> float:
     """Compare an analytic gradient with central differences, in float64.
 
@@ -769,6 +805,13 @@ def check_gradient(
             gradients are about 0).
         max_entries: check at most this many entries.
         seed: seed of the generator that samples the entries.
+        mistakes: mistake id -> the gradient that mistake gives (shaped like ``x``), a
+            predicate on ``grad``, or ``None`` for the id's recogniser (see
+            ``check_close``). On a failure, the checked entries of ``grad`` are compared
+            with those of each given gradient (relative tolerance 1e-3) and with the
+            numerical gradient by the generic recognisers (only the element-wise ones
+            when entries were sampled); the first that fits adds a last line
+            ``Likely mistake: ...``.
 
     Returns:
         The largest relative error over the checked entries (a float <= tol).
@@ -781,11 +824,13 @@ def check_gradient(
     """
     if max_entries < 1:
         raise ValueError(f"max_entries must be at least 1, got {max_entries}")
+    named = hints.validate(mistakes)
     point = _as_float64(to_numpy(x, "x"))  # a copy: x itself is never written
     analytic = to_numpy(grad, "grad")
-    problem = _shape_problem("grad", analytic.shape, point.shape)
+    problem = _shape_problem("grad", analytic.shape, point.shape, hint="")
     if problem is not None:
-        raise CheckError(problem + " A gradient has the shape of its variable.")
+        found = hints.likely_shape_mistake(analytic.shape, point.shape)
+        raise CheckError(_with_hint(problem + " A gradient has the shape of its variable.", found))
     check_finite("grad", analytic)
     analytic = _as_float64(analytic).reshape(-1)
 
@@ -819,11 +864,52 @@ def check_gradient(
         return worst_error
     index = _unravel(int(entries[k_worst]), point.shape)
     where = f"entry {index}" if point.ndim > 0 else "x"
-    raise CheckError(
+    message = (
         f"The gradient is wrong at {where}: analytic {_fmt(a[k_worst])}, numerical "
         f"{_fmt(numerical[k_worst])}, relative error {_fmt(worst_error)} > {tol:g} "
         f"(checked {checked}). {_GRADIENT_HINT}"
     )
+    raise CheckError(
+        _with_hint(message, _gradient_hint(a, numerical, entries, point.shape, size, named))
+    )
+
+
+def _gradient_hint(
+    analytic: np.ndarray,
+    numerical: np.ndarray,
+    entries: np.ndarray,
+    shape: tuple[int, ...],
+    size: int,
+    named: dict[str, Any],
+) -> str | None:
+    """The likely mistake of a wrong gradient; see check_gradient's ``mistakes``."""
+    scale = float(_abs(numerical).max()) if numerical.size else 0.0
+    tolerance = {"rtol": 1e-3, "atol": 1e-6 * max(scale, 1.0)}
+    sampled: dict[str, Any] = {}
+    for mistake, value in named.items():
+        if value is None or callable(value):
+            sampled[mistake] = value
+            continue
+        try:
+            sampled[mistake] = _as_float64(_asarray(value)).reshape(-1)[entries]
+        except Exception:  # a value that does not fit: no hint from it
+            continue
+    if len(entries) == size:  # every entry: the arrays in their shape
+        got, want = analytic.reshape(shape), numerical.reshape(shape)
+        sampled = {
+            k: (v.reshape(shape) if isinstance(v, _ndarray) else v) for k, v in sampled.items()
+        }
+        return hints.likely_mistake(got, want, mistakes=sampled, **tolerance)
+    # Sampled entries: only what holds element by element.
+    found = hints.likely_mistake(analytic, numerical, mistakes=sampled, generic=False, **tolerance)
+    if found is None:
+        for mistake in ("sign_flipped", "scaled"):
+            found = hints.likely_mistake(
+                analytic, numerical, mistakes={mistake: None}, generic=False, **tolerance
+            )
+            if found:
+                break
+    return found
 
 
 # --------------------------------------------------------------------------------------
@@ -853,9 +939,18 @@ def _shape_matches(shape: tuple[int, ...], expected: tuple[int | None, ...]) -> 
 
 
 def _shape_problem(
-    name: str, shape: tuple[int, ...], expected: tuple[int | None, ...]
+    name: str,
+    shape: tuple[int, ...],
+    expected: tuple[int | None, ...],
+    mistakes: Mapping[str, Any] | None = None,
+    *,
+    hint: str | None = None,
 ) -> str | None:
-    """The message for a shape that does not fit ``expected``, or None when it fits."""
+    """The message for a shape that does not fit ``expected``, or None when it fits.
+
+    It ends with ``hint`` (a "Likely mistake" line) when given, else with the shape
+    recognisers' hint (``hints.likely_shape_mistake``); ``hint=""`` adds none.
+    """
     shape = tuple(int(size) for size in shape)
     expected = tuple(None if size is None else int(size) for size in expected)
     if _shape_matches(shape, expected):
@@ -875,17 +970,19 @@ def _shape_problem(
             if want is not None and want != size
         ]
         message += ": " + ", ".join(differing) + "."
-    if len(shape) >= 2 and _shape_matches(shape[::-1], expected):
-        message += (
-            " It looks transposed: check the order of the axes (`.T`, or the order of a "
-            "matrix product)."
-        )
     side = _size_one_axis_difference(shape, expected)
     if side is not None:
         message += (
             f" It differs only by a {side} axis of size 1: check keepdims / a missing reshape."
         )
-    return message
+    if hint is None:
+        hint = hints.likely_shape_mistake(shape, expected, mistakes)
+    return _with_hint(message, hint)
+
+
+def _with_hint(message: str, hint: str | None) -> str:
+    """``message``, and the "Likely mistake: ..." line on a line of its own."""
+    return f"{message}\n{hint}" if hint else message
 
 
 def _size_one_axis_difference(
