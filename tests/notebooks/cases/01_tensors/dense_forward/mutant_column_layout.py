@@ -1,3 +1,4 @@
+# mistake: transposed
 # Mutant: the column-vector layout W^T X^T + b, which returns (d_out, n).
 def dense_forward(X, W, b):
     X, W, b = tf.convert_to_tensor(X), tf.convert_to_tensor(W), tf.convert_to_tensor(b)

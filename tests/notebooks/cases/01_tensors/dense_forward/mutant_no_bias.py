@@ -1,3 +1,4 @@
+# mistake: missing_bias
 # Mutant: forgets the bias.
 def dense_forward(X, W, b):
     X, W, b = tf.convert_to_tensor(X), tf.convert_to_tensor(W), tf.convert_to_tensor(b)

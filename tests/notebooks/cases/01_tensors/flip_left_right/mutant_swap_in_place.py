@@ -1,3 +1,4 @@
+# mistake: in_place
 # Mutant: swaps columns in place, so the caller's images are changed too.
 def flip_left_right(images):
     width = images.shape[2]

@@ -1,3 +1,4 @@
+# mistake: off_by_one
 # Mutant: off by one, one column too many.
 def one_hot(labels, num_classes):
     labels = np.asarray(labels)

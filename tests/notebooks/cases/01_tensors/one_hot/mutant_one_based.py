@@ -1,3 +1,4 @@
+# mistake: off_by_one
 # Mutant: off by one, treats the labels as 1-based (label 0 lands in the last column).
 def one_hot(labels, num_classes):
     labels = np.asarray(labels)

@@ -1,3 +1,4 @@
+# mistake: transposed
 # Mutant: transposed, one column per example (shape (k, n)).
 def one_hot(labels, num_classes):
     labels = np.asarray(labels)

@@ -1,3 +1,4 @@
+# mistake: wrong_axis
 # Mutant: subtracts the column means but divides by the std of all the entries.
 def standardize_columns(X):
     X = np.asarray(X)

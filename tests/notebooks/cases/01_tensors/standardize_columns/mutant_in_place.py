@@ -1,3 +1,4 @@
+# mistake: in_place
 # Mutant: standardises X in place, changing the caller's array.
 def standardize_columns(X):
     X -= X.mean(axis=0)

@@ -1,3 +1,4 @@
+# mistake: missing_epsilon
 # Mutant: divides by the std as it is, so a constant column gives 0 / 0 = nan.
 def standardize_columns(X):
     X = np.asarray(X)

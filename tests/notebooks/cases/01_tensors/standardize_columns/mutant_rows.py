@@ -1,3 +1,4 @@
+# mistake: wrong_axis
 # Mutant: standardises the rows (axis=1) instead of the columns.
 def standardize_columns(X):
     X = np.asarray(X)

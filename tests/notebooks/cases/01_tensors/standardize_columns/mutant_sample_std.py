@@ -1,3 +1,4 @@
+# mistake: sample_std
 # Mutant: the sample std (ddof=1) instead of the population std (ddof=0).
 def standardize_columns(X):
     X = np.asarray(X)

@@ -1,3 +1,4 @@
+# mistake: in_place
 # Updates the caller's arrays in place
 def adam_step(w, g, m, v, t, lr=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
     m *= beta_1

@@ -1,3 +1,4 @@
+# mistake: no_bias_correction
 # Forgets the bias correction: tiny m and v make the first steps far too large
 def adam_step(w, g, m, v, t, lr=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
     m_new = beta_1 * m + (1 - beta_1) * g

@@ -1,3 +1,4 @@
+# mistake: missing_minus
 # Adds the step: climbs the loss
 def adam_step(w, g, m, v, t, lr=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
     m_new = beta_1 * m + (1 - beta_1) * g

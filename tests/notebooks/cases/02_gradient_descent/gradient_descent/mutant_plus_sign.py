@@ -1,3 +1,4 @@
+# mistake: missing_minus
 # Gradient ascent: x + lr * grad(x) climbs the loss
 def gradient_descent(grad, x0, lr, num_steps):
     x = np.array(x0, dtype=np.float64)

@@ -1,3 +1,4 @@
+# mistake: missing_minus
 # Uses y - y_hat where the gradient needs y_hat - y: climbs the loss
 def minibatch_sgd(X, y, lr, num_epochs, batch_size, seed=0):
     X = np.asarray(X, dtype=np.float64)

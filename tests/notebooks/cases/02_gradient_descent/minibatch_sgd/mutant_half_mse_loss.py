@@ -1,3 +1,4 @@
+# mistake: scaled
 # Records half the mean squared error (the 1/2 convention) instead of the MSE
 def minibatch_sgd(X, y, lr, num_epochs, batch_size, seed=0):
     X = np.asarray(X, dtype=np.float64)

@@ -1,3 +1,4 @@
+# mistake: loss_history_off
 # Records the loss at the start of each epoch instead of after it
 def minibatch_sgd(X, y, lr, num_epochs, batch_size, seed=0):
     X = np.asarray(X, dtype=np.float64)

@@ -1,3 +1,4 @@
+# mistake: missing_bias
 # Forgets the bias gradient: b stays 0
 def minibatch_sgd(X, y, lr, num_epochs, batch_size, seed=0):
     X = np.asarray(X, dtype=np.float64)

@@ -1,3 +1,4 @@
+# mistake: learning_rate_scale
 # Sums the batch's gradients instead of averaging them: steps batch_size times too large
 def minibatch_sgd(X, y, lr, num_epochs, batch_size, seed=0):
     X = np.asarray(X, dtype=np.float64)

@@ -1,3 +1,4 @@
+# mistake: missing_minus
 # Adds the step: climbs the loss
 def rmsprop_step(w, g, v, lr=0.001, rho=0.9, epsilon=1e-7):
     v_new = rho * v + (1 - rho) * g**2

@@ -1,0 +1,6 @@
+# Steps along the raw gradient g instead of its running average m (keeps m, never uses it)
+def adam_step(w, g, m, v, t, lr=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    m_new = beta_1 * m + (1.0 - beta_1) * g
+    v_new = beta_2 * v + (1.0 - beta_2) * g**2
+    v_hat = v_new / (1.0 - beta_2**t)
+    return w - lr * g / (np.sqrt(v_hat) + epsilon), m_new, v_new
