@@ -22,9 +22,13 @@ __version__ = "0.1.0"
 
 # `checks` is imported eagerly on purpose: it binds the NumPy functions it compares with
 # when it is first imported, which the locked set-up cell does before any student code.
-from dlcourse import checks, data, plots  # noqa: E402
+from dlcourse import checks, data, hints, plots  # noqa: E402
 from dlcourse.backend import Environment, colab_install_line, setup  # noqa: E402
 from dlcourse.checks import needs  # noqa: E402
+
+# The module dlcourse.progress stays importable by name (`from dlcourse.progress import
+# build_report`); the package attribute is the function that every lesson's last cell calls.
+from dlcourse.progress import progress  # noqa: E402
 
 __all__ = [
     "Environment",
@@ -32,7 +36,9 @@ __all__ = [
     "checks",
     "colab_install_line",
     "data",
+    "hints",
     "needs",
     "plots",
+    "progress",
     "setup",
 ]
