@@ -9,6 +9,10 @@ For each lesson:
 2. Two cells are added for Colab: an "Open in Colab" badge after the title, and a cell
    before the first code cell that installs ``dlcourse`` when (and only when) it runs in
    Colab. Both have fixed ids so that the release is byte-identical when nothing changed.
+   Every test cell whose source has a hidden-tests region is marked
+   ``metadata["dlcourse"] = {"hidden_tests": True}`` in the student copy, so that
+   ``dlcourse.progress()`` can say which exercises still have hidden tests to come.
+   nbgrader reads only ``metadata["nbgrader"]``, so neither its checks nor grading see it.
 3. Proofs, each a ``ReleaseProblem`` when it fails:
    - leak scan: no line of a solution or hidden-test region of the source (that does not
      also appear outside those regions) and no nbgrader marker appears in the release;
@@ -108,6 +112,7 @@ def release_lesson(course: Course, lesson: Lesson, *, run: bool = True) -> Lesso
     release_path = lesson.notebook(course.release)
     student = nbformat.read(release_path, as_version=4)
     add_colab_cells(student, course, lesson)
+    mark_hidden_tests(source, student)
     nbformat.write(student, release_path)
     result.notebook = release_path
 
@@ -175,6 +180,32 @@ def add_colab_cells(notebook: nbformat.NotebookNode, course: Course, lesson: Les
             (i for i, c in enumerate(notebook.cells) if c.cell_type == "markdown"), -1
         )
         notebook.cells.insert(first_markdown + 1, badge)
+
+
+def hidden_test_ids(source: nbformat.NotebookNode) -> set[str]:
+    """The grade_ids of the source's test cells that hold a hidden-tests region."""
+    return {
+        cells.grade_id(cell)
+        for cell in source.cells
+        if cells.is_grade(cell)
+        and cells.grade_id(cell)
+        and cells.has_region(cells.source_text(cell.source), cells.HIDDEN_TESTS)
+    }
+
+
+def mark_hidden_tests(source: nbformat.NotebookNode, student: nbformat.NotebookNode) -> None:
+    """Mark each student test cell whose source cell has hidden tests with
+    ``metadata["dlcourse"] = {"hidden_tests": True}`` (and unmark the others); running it
+    twice changes nothing."""
+    hidden = hidden_test_ids(source)
+    for cell in student.cells:
+        marks = cell.metadata.get("dlcourse")
+        if cells.is_grade(cell) and cells.grade_id(cell) in hidden:
+            cell.metadata["dlcourse"] = {**(marks or {}), "hidden_tests": True}
+        elif isinstance(marks, dict) and "hidden_tests" in marks:
+            del marks["hidden_tests"]
+            if not marks:
+                del cell.metadata["dlcourse"]
 
 
 # --------------------------------------------------------------------------- static checks

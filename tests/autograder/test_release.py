@@ -13,7 +13,9 @@ from autograder.config import load_course
 from autograder.release import (
     BADGE_CELL_ID,
     INSTALL_CELL_ID,
+    hidden_test_ids,
     leaks,
+    mark_hidden_tests,
     release_lessons,
     secret_lines,
 )
@@ -81,6 +83,68 @@ def test_colab_cells(released):
     )
     assert 'if "google.colab" in sys.modules:' in install.source
     assert "git+https://github.com/example/fixture-course@main#subdirectory=lib" in install.source
+
+
+def test_test_cells_with_hidden_tests_are_marked(released):
+    config, result, _ = released
+    source = nbformat.read(source_of(config), as_version=4)
+    assert hidden_test_ids(source) == {"square_values", "row_means_values"}
+    student = nbformat.read(result.notebook, as_version=4)
+    marks = {
+        c.metadata["nbgrader"]["grade_id"]: c.metadata.get("dlcourse")
+        for c in student.cells
+        if c.metadata.get("nbgrader", {}).get("grade")
+    }
+    assert marks == {
+        "square_values": {"hidden_tests": True},
+        "row_means_shape": None,
+        "row_means_values": {"hidden_tests": True},
+        "why_axis": None,
+    }
+    # Marking again changes nothing; a stale mark on a cell without hidden tests goes.
+    student.cells[-1].metadata["dlcourse"] = {"hidden_tests": True, "other": 1}
+    mark_hidden_tests(source, student)
+    mark_hidden_tests(source, student)
+    assert student.cells[-1].metadata["dlcourse"] == {"other": 1}
+    assert sum("dlcourse" in c.metadata for c in student.cells) == 3
+
+
+def test_nbgrader_and_grading_ignore_the_hidden_tests_mark(released):
+    """nbgrader's metadata checks accept the marked student copy, and grading scores it
+    as before: the blank copy 0, the instructor's answers every autograded point."""
+    from nbgrader.preprocessors import CheckCellMetadata, DeduplicateIds
+
+    from autograder.democlass import solutions
+    from autograder.grade import grade_all
+
+    config, result, course = released
+    student = nbformat.read(result.notebook, as_version=4)
+    for preprocessor in (CheckCellMetadata(), DeduplicateIds()):
+        student, _ = preprocessor.preprocess(student, {})
+    assert sum(c.metadata.get("dlcourse") == {"hidden_tests": True} for c in student.cells) == 2
+
+    answers = solutions(nbformat.read(source_of(config), as_version=4))
+    perfect = nbformat.read(result.notebook, as_version=4)
+    for cell in perfect.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if cell.cell_type == "code" and grade_id in answers:
+            cell.source = answers[grade_id]
+    for student_id, notebook in (("blank", None), ("perfect", perfect)):
+        path = course.workspace / "submitted" / student_id / LESSON / f"{LESSON}.ipynb"
+        path.parent.mkdir(parents=True)
+        if notebook is None:
+            shutil.copyfile(result.notebook, path)
+        else:
+            nbformat.write(notebook, path)
+    graded = {r.student: r for r in grade_all(course, course.lessons, jobs=1)}
+    assert (graded["blank"].status, graded["blank"].score) == ("graded", 0), graded["blank"]
+    assert graded["perfect"].status == "graded", graded["perfect"]
+    written = sum(
+        float(c.metadata["nbgrader"].get("points", 0))
+        for c in perfect.cells
+        if c.cell_type == "markdown" and c.metadata.get("nbgrader", {}).get("grade")
+    )
+    assert graded["perfect"].score == graded["perfect"].max_score - written, graded["perfect"]
 
 
 def test_release_twice_is_byte_identical(released):
