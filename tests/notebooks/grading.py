@@ -451,15 +451,18 @@ def hint_rate(outcomes: Iterable[Outcome], catalogue: bool = True) -> list[HintR
 
 
 def names_mistake(case: Case, text: str, catalogue: dict[str, str] | None) -> bool | None:
-    """Whether a failure text contains the sentence of the case's declared mistake
-    (whitespace-insensitive: a message may wrap it); None when it declares none."""
+    """Whether a failure text contains the sentence of the case's declared mistake; None
+    when it declares none. Whitespace-insensitive (a message may wrap it), and a field of
+    the sentence (``{axis}``, ``{factor}``: the recogniser fills them in) matches any text.
+    """
     if case.mistake is None:
         return None
     sentence = (catalogue or {}).get(case.mistake)
     if not sentence:
         return False
     squeeze = lambda text: " ".join(text.split())  # noqa: E731
-    return squeeze(sentence) in squeeze(text)
+    pattern = re.sub(r"\\\{\w+\\\}", ".+?", re.escape(squeeze(sentence)))
+    return re.search(pattern, squeeze(text)) is not None
 
 
 MODES = ("kernel", "pipeline")

@@ -243,3 +243,14 @@ def test_a_test_cell_without_an_answer_is_an_error():
     notebook.cells = [answer, stray]
     with pytest.raises(ValueError, match="g_values"):
         answer_tests(notebook)
+
+
+def test_a_hint_names_the_mistake_whatever_its_fields_and_wrapping():
+    mutant = grading.Case("l", "a", "mutant", "x", "", mistake="reversed")
+    catalogue = {"reversed": "the result is reversed along axis {axis}: check (the slice)."}
+    text = "CheckError: values differ\nLikely mistake: the result is reversed\n  along axis 1: "
+    assert grading.names_mistake(mutant, text + "check (the slice).", catalogue) is True
+    assert grading.names_mistake(mutant, text + "check the slice.", catalogue) is False
+    assert grading.names_mistake(mutant, text, {}) is False  # an id the catalogue lacks
+    undeclared = grading.Case("l", "a", "mutant", "y", "")
+    assert grading.names_mistake(undeclared, text, catalogue) is None
