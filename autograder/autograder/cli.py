@@ -53,6 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
     release.add_argument(
         "--no-run", action="store_true", help="skip running the notebooks (static checks only)"
     )
+    release.add_argument(
+        "--allow-moving-ref",
+        action="store_true",
+        help="release even when course.toml's ref is a branch (students get what it holds)",
+    )
     release.set_defaults(handler=cmd_release)
 
     collect = commands.add_parser(
@@ -219,12 +224,22 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_release(course, args) -> int:
-    from autograder.release import release_lessons
+    from autograder.release import ref_kind, ref_problem, release_lessons
 
     lessons = course.select(args.lessons)
     if not lessons:
         print("course release: course.toml lists no lessons yet; nothing to release")
         return EXIT_OK
+    problem = ref_problem(course)
+    if problem and not args.allow_moving_ref:
+        print(f"course release: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    if ref_kind(course.root, course.ref) == "unknown":
+        print(
+            f"course release: note: {course.ref!r} is no tag or branch of this checkout; "
+            f"make sure {course.repository} has it before students open the notebooks",
+            file=sys.stderr,
+        )
     results = release_lessons(course, lessons, run=not args.no_run, progress=sys.stderr.isatty())
     for result in results:
         if result.ok:

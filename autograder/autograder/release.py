@@ -73,6 +73,56 @@ class LessonRelease:
         return not self.problems
 
 
+MOVING_REF_NAMES = frozenset({"main", "master", "trunk", "develop", "dev", "HEAD"})
+
+
+def ref_kind(root: Path, ref: str) -> str:
+    """What ``ref`` (course.toml's ``[course] ref``) is: "commit" (7 to 40 hex digits),
+    "tag" or "branch" (as the course folder's git repository knows it, a local branch or
+    a remote's; a usual branch name counts as one), or "unknown" (neither here: a tag
+    not fetched yet, say)."""
+    import re
+    import subprocess
+
+    if re.fullmatch(r"[0-9a-f]{7,40}", ref):
+        return "commit"
+    if ref in MOVING_REF_NAMES:
+        return "branch"
+
+    def exists(pattern: str) -> bool:
+        try:
+            found = subprocess.run(
+                ["git", "-C", str(root), "for-each-ref", "--format=%(refname)", pattern],
+                capture_output=True, text=True, timeout=30, check=False,
+            )  # fmt: skip
+        except (OSError, subprocess.SubprocessError):
+            return False
+        return found.returncode == 0 and bool(found.stdout.strip())
+
+    if exists(f"refs/tags/{ref}"):
+        return "tag"
+    if exists(f"refs/heads/{ref}") or exists(f"refs/remotes/*/{ref}"):
+        return "branch"
+    return "unknown"
+
+
+def ref_problem(course: Course) -> str | None:
+    """Why the install line and badges would follow a moving ref, or None.
+
+    A class installs ``dlcourse`` in Colab from ``repository@ref``; a branch gives each
+    student whatever it holds the day they open the notebook. A tag or a commit pins it.
+    """
+    kind = ref_kind(course.root, course.ref)
+    if kind != "branch":
+        return None
+    return (
+        f"course.toml's ref {course.ref!r} is a branch: Colab students would install whatever "
+        "it holds that day. Tag the term's commit (git tag fall-2026 && git push origin "
+        "fall-2026), set ref to the tag, or pass --allow-moving-ref (README, "
+        '"Publishing a term")'
+    )
+
+
 def release_lessons(
     course: Course, lessons: Iterable[Lesson], *, run: bool = True, progress: bool = False
 ) -> list[LessonRelease]:

@@ -263,3 +263,35 @@ def test_cli_help():
     with pytest.raises(SystemExit) as exit_info:
         cli.main(["--help"])
     assert exit_info.value.code == 0
+
+
+def test_release_refuses_a_moving_ref_unless_asked(tmp_path, capsys):
+    from autograder.release import ref_kind
+
+    config = copy_course(tmp_path)
+    assert ref_kind(tmp_path, "0123abc") == "commit"
+    assert ref_kind(tmp_path, "main") == "branch"
+    assert ref_kind(tmp_path, "fixture-v1") == "unknown"  # no git repository here
+    config.write_text(config.read_text().replace('ref = "fixture-v1"', 'ref = "main"'))
+    assert cli.main(["--config", str(config), "release", "--no-run"]) == cli.EXIT_USAGE
+    assert "'main' is a branch" in capsys.readouterr().err
+    argv = ["--config", str(config), "release", "--no-run", "--allow-moving-ref"]
+    assert cli.main(argv) == cli.EXIT_OK
+    released = config.parents[1] / "release" / LESSON / f"{LESSON}.ipynb"
+    assert "@main#subdirectory=lib" in released.read_text()
+
+
+def test_ref_kind_reads_the_checkouts_tags_and_branches(tmp_path):
+    import subprocess
+
+    from autograder.release import ref_kind
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(tmp_path), *args], check=True, capture_output=True)
+
+    git("init", "-q", "-b", "term")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", "x")
+    git("tag", "spring-2027")
+    assert ref_kind(tmp_path, "spring-2027") == "tag"
+    assert ref_kind(tmp_path, "term") == "branch"
+    assert ref_kind(tmp_path, "autumn") == "unknown"
