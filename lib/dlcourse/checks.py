@@ -64,6 +64,7 @@ For students
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import functools
 import re
@@ -186,6 +187,9 @@ _CELL_NAME = re.compile(
 )
 
 
+_DOCSTRING_NAME = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*:")
+
+
 def _counted(check: _F) -> _F:
     """Count one passed check when the outermost public check returns normally."""
 
@@ -207,7 +211,20 @@ def cell_name(source: str) -> str:
     """The name the pass line gives a cell: the identifier before the first ":" in its
     leading docstring (``\"\"\"crop_corner: ...\"\"\"`` -> ``crop_corner``), else "checks"."""
     match = _CELL_NAME.match(source or "")
-    return match.group(1) if match else "checks"
+    if match:
+        return match.group(1)
+    # A hidden-tests block may come first in the instructor's copy: then the first
+    # statement that is a bare string counts as the docstring.
+    try:
+        body = ast.parse(source or "").body
+    except SyntaxError:  # magics: no name
+        return "checks"
+    for node in body:
+        value = node.value if isinstance(node, ast.Expr) else None
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            match = _DOCSTRING_NAME.match(value.value)
+            return match.group(1) if match else "checks"
+    return "checks"
 
 
 def pass_line(name: str, count: int) -> str:

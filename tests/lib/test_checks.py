@@ -817,7 +817,10 @@ def test_cell_name_rules():
     assert cell_name("# a comment\n\n'''a_b: c'''") == "a_b"
     assert cell_name('"""No colon here."""') == "checks"
     assert cell_name('"""two words: x"""') == "checks"
-    assert cell_name("x = 1\n'''late: docstring'''") == "checks"
+    # After a hidden-tests block, the first bare string is the docstring.
+    assert cell_name("### BEGIN HIDDEN TESTS\nf = g\n### END\n'''late: docstring'''") == "late"
+    assert cell_name("x = 1\ny = 2") == "checks"
+    assert cell_name("%time x\n'''m: d'''") == "checks"
     assert cell_name("") == "checks"
 
 
