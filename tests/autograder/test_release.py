@@ -78,11 +78,11 @@ def test_colab_cells(released):
     first_code = next(i for i, c in enumerate(cells) if c.cell_type == "code")
     assert ids.index(INSTALL_CELL_ID) == first_code  # before the set-up cell
     assert (
-        "https://colab.research.google.com/github/example/fixture-course/blob/main/"
+        "https://colab.research.google.com/github/example/fixture-course/blob/fixture-v1/"
         "release/00_fixture/00_fixture.ipynb" in badge.source
     )
     assert 'if "google.colab" in sys.modules:' in install.source
-    assert "git+https://github.com/example/fixture-course@main#subdirectory=lib" in install.source
+    assert "git+https://github.com/example/fixture-course@fixture-v1#subdirectory=lib" in install.source
 
 
 def test_test_cells_with_hidden_tests_are_marked(released):
