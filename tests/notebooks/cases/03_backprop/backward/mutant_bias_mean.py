@@ -1,3 +1,4 @@
+# mistake: sum_for_mean
 # averages the bias gradients over the batch: divides by n a second time
 def backward(X, y, params, cache):
     dZ2 = bce_from_logits_grad(y, cache["Z2"])

@@ -1,3 +1,4 @@
+# mistake: wrong_axis
 # returns the per-example bias gradients, not their sum
 def backward(X, y, params, cache):
     dZ2 = bce_from_logits_grad(y, cache["Z2"])

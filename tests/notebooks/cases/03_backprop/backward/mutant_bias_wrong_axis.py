@@ -1,3 +1,4 @@
+# mistake: wrong_axis
 # sums the bias gradients over the units (axis 1) instead of the batch (axis 0)
 def backward(X, y, params, cache):
     dZ2 = bce_from_logits_grad(y, cache["Z2"])

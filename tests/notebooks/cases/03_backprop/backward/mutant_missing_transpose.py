@@ -1,3 +1,4 @@
+# mistake: transposed
 # dZ1.T @ X: dW1 comes out (h, d), transposed
 def backward(X, y, params, cache):
     dZ2 = bce_from_logits_grad(y, cache["Z2"])

@@ -1,3 +1,4 @@
+# mistake: in_place
 # turns cache["Z1"] into the ReLU mask in place
 def backward(X, y, params, cache):
     dZ2 = bce_from_logits_grad(y, cache["Z2"])

@@ -1,3 +1,4 @@
+# mistake: sum_for_mean
 # forgets the 1/n of the mean loss
 def backward(X, y, params, cache):
     dZ2 = sigmoid(cache["Z2"]) - y

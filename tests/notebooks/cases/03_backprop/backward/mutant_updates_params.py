@@ -1,3 +1,4 @@
+# mistake: in_place
 # right gradients, but it also takes a gradient step on the caller's params
 def backward(X, y, params, cache):
     dZ2 = bce_from_logits_grad(y, cache["Z2"])

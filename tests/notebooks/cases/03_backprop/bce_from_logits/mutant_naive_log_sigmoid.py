@@ -1,3 +1,4 @@
+# mistake: no_stabilisation
 # log of the (stable) sigmoid: log(0) = -inf once |z| is large
 def bce_from_logits(y, z):
     y = np.asarray(y, dtype=np.float64)

@@ -1,3 +1,4 @@
+# mistake: missing_minus
 # the seeds' cross-entropy without its minus sign (log-probabilities computed stably)
 def bce_from_logits(y, z):
     y = np.asarray(y, dtype=np.float64)

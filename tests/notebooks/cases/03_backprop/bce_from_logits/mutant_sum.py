@@ -1,3 +1,4 @@
+# mistake: sum_for_mean
 # sums over the batch instead of averaging
 def bce_from_logits(y, z):
     y = np.asarray(y, dtype=np.float64)

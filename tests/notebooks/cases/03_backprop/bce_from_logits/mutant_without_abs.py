@@ -1,3 +1,4 @@
+# mistake: no_stabilisation
 # log1p(exp(-z)) without the absolute value: exp(1000) overflows
 def bce_from_logits(y, z):
     y = np.asarray(y, dtype=np.float64)

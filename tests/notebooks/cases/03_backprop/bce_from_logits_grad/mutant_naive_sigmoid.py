@@ -1,3 +1,4 @@
+# mistake: no_stabilisation
 # an inline naive sigmoid: exp(-z) overflows for z = -1000
 def bce_from_logits_grad(y, z):
     z = np.asarray(z, dtype=np.float64)

@@ -1,3 +1,4 @@
+# mistake: missing_minus
 # y - sigmoid(z): the gradient of the loss without its minus sign
 def bce_from_logits_grad(y, z):
     z = np.asarray(z, dtype=np.float64)

@@ -1,3 +1,4 @@
+# mistake: missing_bias
 # forgets the output bias
 def forward(X, params):
     Z1 = X @ params["W1"] + params["b1"]

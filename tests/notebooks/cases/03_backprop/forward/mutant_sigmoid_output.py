@@ -1,3 +1,4 @@
+# mistake: probabilities_as_logits
 # returns probabilities sigmoid(Z2) instead of the logits
 def forward(X, params):
     Z1 = X @ params["W1"] + params["b1"]

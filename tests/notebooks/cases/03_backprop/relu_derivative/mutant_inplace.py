@@ -1,3 +1,4 @@
+# mistake: in_place
 # overwrites the caller's array with 0 and 1
 def relu_derivative(z):
     z[z > 0] = 1.0

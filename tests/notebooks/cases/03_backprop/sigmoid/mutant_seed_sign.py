@@ -1,3 +1,4 @@
+# mistake: missing_minus
 # the seeds' formula 1 / (1 + exp(z)): the wrong sign in the exponent
 def sigmoid(z):
     z = np.asarray(z, dtype=np.float64)

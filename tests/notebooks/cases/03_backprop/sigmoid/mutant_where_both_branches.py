@@ -1,3 +1,4 @@
+# mistake: no_stabilisation
 # both stable branches inside np.where, which evaluates each of them everywhere
 def sigmoid(z):
     z = np.asarray(z, dtype=np.float64)

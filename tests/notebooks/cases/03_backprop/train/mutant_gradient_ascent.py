@@ -1,3 +1,4 @@
+# mistake: missing_minus
 # adds the gradient: climbs the loss
 def train(X, y, h=16, lr=0.1, num_epochs=20, batch_size=32, seed=0):
     X = np.asarray(X, dtype=np.float64)
