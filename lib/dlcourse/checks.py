@@ -8,6 +8,12 @@ student's answer::
     checks.check_shape("W", W, (784, 10))
     checks.check_close("softmax(z)", softmax(z), expected, rtol=1e-5)
     checks.check_gradient(loss_of_W, W, grad_W)
+    checks.check_close("standardise(X)", got, expected,
+                       mistakes={"sample_std": None, "wrong_axis": wrong_axis_value})
+
+``mistakes=`` names the likely mistakes a test expects (ids of ``dlcourse.hints.MISTAKES``,
+each with the value that mistake gives, a predicate, or None for its recogniser); see
+``dlcourse.hints``.
 
 Staged design
 -------------
