@@ -173,7 +173,8 @@ def prepare_submission(course: Course, lesson: Lesson, student: str, sandbox: st
         nbformat.write(notebook, target / f"{lesson.id}.ipynb")
         source = nbformat.read(lesson.notebook(course.source), as_version=4)
         result.findings = [
-            asdict(f) for f in scan_notebook(_without_release_cells(notebook, course), source)
+            asdict(f)
+            for f in scan_notebook(_without_release_cells(notebook, course, source), source)
         ]
 
     held = scratch / "held.pickle"
@@ -360,12 +361,12 @@ def repair_copied_cells(notebook: nbformat.NotebookNode) -> str:
     return f"copied cells of {names}: the last copy of each was graded"
 
 
-def _without_release_cells(notebook, course: Course):
+def _without_release_cells(notebook, course: Course, source):
     """The submission without the cells `course release` added, when they are unchanged
     (an edited one stays, and is scanned like any cell of the student's)."""
     from autograder.release import BADGE_CELL_ID, INSTALL_CELL_ID, install_cell_source
 
-    expected = {INSTALL_CELL_ID: install_cell_source(course)}
+    expected = {INSTALL_CELL_ID: install_cell_source(course, source)}
     kept = [
         cell
         for cell in notebook.cells

@@ -161,7 +161,7 @@ def release_lesson(course: Course, lesson: Lesson, *, run: bool = True) -> Lesso
         return result
     release_path = lesson.notebook(course.release)
     student = nbformat.read(release_path, as_version=4)
-    add_colab_cells(student, course, lesson)
+    add_colab_cells(student, course, lesson, source)
     mark_hidden_tests(source, student)
     nbformat.write(student, release_path)
     result.notebook = release_path
@@ -196,28 +196,59 @@ def colab_url(course: Course, lesson: Lesson) -> str | None:
     return f"https://colab.research.google.com/github/{parsed.path.strip('/')}/blob/{course.ref}/{notebook}"
 
 
-def install_cell_source(course: Course) -> str:
-    """The Colab-only install cell; elsewhere it does nothing."""
+def system_packages(source: nbformat.NotebookNode | None) -> list[str]:
+    """The Debian/Ubuntu packages of the datasets that ``source``'s code cells load with
+    ``data.load("<name>")`` (``DatasetInfo.system_packages``; the word lists, say)."""
+    import re
+
+    from dlcourse import data
+
+    if source is None:
+        return []
+    packages: list[str] = []
+    for cell in source.cells:
+        if cell.cell_type != "code":
+            continue
+        for name in re.findall(r"data\.load\(\s*[\"'](\w+)[\"']", cell.source):
+            if name in data.names():
+                packages += [p for p in data.info(name).system_packages if p not in packages]
+    return packages
+
+
+def install_cell_source(course: Course, source: nbformat.NotebookNode | None = None) -> str:
+    """The Colab-only install cell of a lesson (``source``: its instructor notebook);
+    elsewhere it does nothing. Colab lacks some system packages the lesson's datasets
+    come from (the word lists): it runs as root on Ubuntu, so the cell installs them."""
     from dlcourse import colab_install_line
 
     line = colab_install_line(course.repository, course.ref)
-    return (
+    text = (
         "# In Colab, install the course library first (elsewhere this cell does nothing).\n"
         "import sys\n"
         "\n"
         'if "google.colab" in sys.modules:\n'
         f"    {line}"
     )
+    packages = " ".join(system_packages(source))
+    if packages:
+        install = f"apt-get -qq install -y {packages} > /dev/null"
+        text += f"\n    !{install} || (apt-get -qq update > /dev/null && {install})"
+    return text
 
 
-def add_colab_cells(notebook: nbformat.NotebookNode, course: Course, lesson: Lesson) -> None:
+def add_colab_cells(
+    notebook: nbformat.NotebookNode,
+    course: Course,
+    lesson: Lesson,
+    source: nbformat.NotebookNode | None = None,
+) -> None:
     """Insert the badge after the first Markdown cell and the install cell before the
     first code cell; replaces earlier copies, so running it twice changes nothing."""
     notebook.cells = [
         c for c in notebook.cells if c.get("id") not in (BADGE_CELL_ID, INSTALL_CELL_ID)
     ]
     first_code = next((i for i, c in enumerate(notebook.cells) if c.cell_type == "code"), 0)
-    install = nbformat.v4.new_code_cell(install_cell_source(course))
+    install = nbformat.v4.new_code_cell(install_cell_source(course, source))
     install.id = INSTALL_CELL_ID
     install.metadata = {"tags": ["colab"]}
     notebook.cells.insert(first_code, install)

@@ -1,7 +1,8 @@
 """``python -m dlcourse``: what this machine gives the course.
 
 Prints the ``setup()`` line and, for every dataset, whether it loads offline (nothing is
-downloaded). Exits 1 when a dataset that graded lessons need is missing.
+downloaded) and which lessons use it. Exits 1 when a dataset that graded lessons need is
+missing.
 """
 
 from __future__ import annotations
@@ -11,8 +12,24 @@ import sys
 import dlcourse
 from dlcourse import data
 
-#: Datasets that graded cells use; the others appear only in optional cells.
-NEEDED_OFFLINE = ("digits", "iris", "wine", "breast_cancer", "diabetes", "fashion_mnist")
+#: The datasets the lessons load, and which lessons (tests/lib/test_main.py keeps this in
+#: step with source/). MNIST and IMDB appear only in optional cells that skip without them.
+USED_BY: dict[str, tuple[str, ...]] = {
+    "digits": ("01_tensors", "05_classification", "08_generative"),
+    "fashion_mnist": ("01_tensors", "05_classification", "06_cnn"),
+    "breast_cancer": ("03_backprop",),
+    "diabetes": ("04_regression",),
+    "curve": ("04_regression",),
+    "house_prices": ("04_regression",),
+    "moons": ("05_classification",),
+    "circles": ("05_classification",),
+    "spirals": ("05_classification",),
+    "sunspots": ("07_rnn",),
+    "co2": ("07_rnn",),
+    "words": ("07_rnn", "08_generative"),
+}
+OPTIONAL = ("mnist", "imdb")
+NEEDED_OFFLINE = tuple(USED_BY)
 
 
 def print_datasets() -> list[str]:
@@ -21,13 +38,16 @@ def print_datasets() -> list[str]:
     print("datasets, offline:")
     for name, problem in data.available_offline().items():
         info = data.info(name)
+        used = ", ".join(USED_BY.get(name, ())) or (
+            "optional cells" if name in OPTIONAL else "no lesson"
+        )
         if problem is None:
-            print(f"  ok       {name:14} {info.title}: {info.returns}")
+            print(f"  ok       {name:14} {info.title}: {info.returns} [{used}]")
             continue
         needed = name in NEEDED_OFFLINE
         if needed:
             missing_needed.append(name)
-        print(f"  {'MISSING' if needed else 'absent':8} {name:14} {info.title}")
+        print(f"  {'MISSING' if needed else 'absent':8} {name:14} {info.title} [{used}]")
         print(f"  {'':8} {'':14} how to get it: {info.how_to_get}")
     return missing_needed
 

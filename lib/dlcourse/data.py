@@ -97,6 +97,9 @@ class DatasetInfo:
         class_names: label names by class index, when the task is classification.
         feature_names: column names, when the data is a table.
         how_to_get: what to do when the dataset is not available.
+        system_packages: the Debian and Ubuntu packages that provide its files (the
+            Colab set-up cell of a lesson that loads it installs them: Colab runs as root
+            on Ubuntu, without them).
     """
 
     name: str
@@ -107,6 +110,7 @@ class DatasetInfo:
     class_names: tuple[str, ...] = ()
     feature_names: tuple[str, ...] = ()
     how_to_get: str = ""
+    system_packages: tuple[str, ...] = ()
 
 
 @dataclass
@@ -1015,6 +1019,7 @@ _INFO_WORDS = DatasetInfo(
         "french, ngerman, spanish, italian (one word per line, UTF-8) into "
         "$DLCOURSE_DATA_DIR/words/."
     ),
+    system_packages=tuple(package for _, package in WORD_LISTS.values()),
 )
 register("words", _INFO_WORDS, load_words)
 

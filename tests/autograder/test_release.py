@@ -82,7 +82,8 @@ def test_colab_cells(released):
         "release/00_fixture/00_fixture.ipynb" in badge.source
     )
     assert 'if "google.colab" in sys.modules:' in install.source
-    assert "git+https://github.com/example/fixture-course@fixture-v1#subdirectory=lib" in install.source
+    pinned = "git+https://github.com/example/fixture-course@fixture-v1#subdirectory=lib"
+    assert pinned in install.source
 
 
 def test_test_cells_with_hidden_tests_are_marked(released):
@@ -295,3 +296,23 @@ def test_ref_kind_reads_the_checkouts_tags_and_branches(tmp_path):
     assert ref_kind(tmp_path, "spring-2027") == "tag"
     assert ref_kind(tmp_path, "term") == "branch"
     assert ref_kind(tmp_path, "autumn") == "unknown"
+
+
+def test_the_colab_cell_installs_the_system_packages_of_the_lessons_datasets(tmp_path):
+    from autograder.config import load_course
+    from autograder.release import install_cell_source, system_packages
+
+    course = load_course(copy_course(tmp_path))
+    uses_words = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell('words, labels = data.load("words", per_language=9)')]
+    )
+    packages = ["wamerican", "wfrench", "wngerman", "wspanish", "witalian"]
+    assert system_packages(uses_words) == packages
+    cell = install_cell_source(course, uses_words)
+    assert f"    !apt-get -qq install -y {' '.join(packages)} > /dev/null" in cell
+    plain = install_cell_source(course, nbformat.read(source_of(copy_course(tmp_path / "b")), 4))
+    assert "apt-get" not in plain and plain == install_cell_source(course)
+    # Both forms are code an IPython kernel compiles (the escape inside the `if`).
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    compile(TransformerManager().transform_cell(cell), "cell", "exec")

@@ -38,3 +38,21 @@ def test_available_offline_restores_the_setting(monkeypatch):
     problems = data.available_offline(["iris", "mnist"])
     assert problems["iris"] is None and "MNIST" in problems["mnist"]
     assert data.os.environ["DLCOURSE_OFFLINE"] == "0"
+
+
+def test_the_list_of_datasets_the_lessons_use_is_complete():
+    import json
+    import re
+    from pathlib import Path
+
+    found: dict[str, set[str]] = {}
+    for path in sorted(Path(__file__).resolve().parents[2].glob("source/*/*.ipynb")):
+        for cell in json.loads(path.read_text())["cells"]:
+            if cell["cell_type"] == "code":
+                for name in re.findall(r"data\.load\(\s*[\"'](\w+)[\"']", "".join(cell["source"])):
+                    found.setdefault(name, set()).add(path.parent.name)
+    assert found, "no lesson loads a dataset?"
+    assert set(found) <= set(data.names())
+    assert {name: set(lessons) for name, lessons in cli.USED_BY.items()} == {
+        name: lessons for name, lessons in found.items() if name not in cli.OPTIONAL
+    }
