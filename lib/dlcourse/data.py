@@ -6,7 +6,8 @@ comes from something already on the machine:
 * scikit-learn's bundled sets: ``digits``, ``iris``, ``wine``, ``breast_cancer``, ``diabetes``;
 * ``fashion_mnist``: the files in Keras' cache, else Debian's ``dataset-fashion-mnist``
   package (``/usr/share/datasets/fashion-mnist``), and only then a Keras download;
-* statsmodels' bundled time series: ``sunspots`` (yearly) and ``co2`` (weekly, Mauna Loa);
+* two public-domain time series (statsmodels' copies, shipped with dlcourse, so that no
+  statsmodels is needed): ``sunspots`` (yearly) and ``co2`` (weekly, Mauna Loa);
 * ``words``: Debian's word lists of five languages (``wamerican``, ``wfrench``, ...);
 * generated sets: ``linear``, ``curve``, ``moons``, ``circles``, ``spirals``, ``house_prices``.
 
@@ -823,51 +824,50 @@ for _name, _title, _returns, _desc, _fn, _classes, _features in _GENERATED:
 # --------------------------------------------------------------------------- time series
 
 
-def _statsmodels_frame(module: str) -> Any:
-    """``statsmodels.datasets.<module>.load_pandas().data``; statsmodels ships the files."""
-    import importlib
+_SERIES = Path(__file__).resolve().parent / "series"
 
-    try:
-        dataset = importlib.import_module(f"statsmodels.datasets.{module}")
-    except ImportError as exc:
-        raise _SourceMissing(f"statsmodels is not installed ({exc})") from None
-    return dataset.load_pandas().data
+
+def _read_series(name: str) -> tuple[np.ndarray, np.ndarray]:
+    """The two columns of ``dlcourse/series/<name>.csv`` as strings and float64 (an empty
+    value is nan). The files are statsmodels' bundled copies of public-domain series,
+    shipped here so that a runtime without statsmodels (Colab's TPU) has them too."""
+    keys, values = [], []
+    with open(_SERIES / f"{name}.csv", encoding="utf-8") as handle:
+        lines = [line.strip() for line in handle if line.strip() and not line.startswith("#")]
+    for line in lines[1:]:  # the first is the header
+        key, _, value = line.partition(",")
+        keys.append(key)
+        values.append(float(value) if value else np.nan)
+    return np.array(keys), np.array(values, dtype=np.float64)
 
 
 def load_sunspots() -> Pair:
-    """Yearly mean sunspot numbers, 1700-2008, from statsmodels' bundled datasets.
+    """Yearly mean sunspot numbers, 1700-2008 (statsmodels' copy, shipped with dlcourse).
 
     Returns ``years`` (309,) int64 and ``counts`` (309,) float32. The series has a cycle of
     about 11 years whose height varies from cycle to cycle.
     """
-
-    def from_statsmodels() -> Pair:
-        frame = _statsmodels_frame("sunspots")
-        years = frame["YEAR"].to_numpy().astype(np.int64)
-        return years, frame["SUNACTIVITY"].to_numpy().astype(np.float32)
-
-    return _try_sources("Sunspots", [("statsmodels", from_statsmodels)], _INFO_SUNSPOTS.how_to_get)
+    years, counts = _read_series("sunspots")
+    return years.astype(np.int64), counts.astype(np.float32)
 
 
 def load_co2() -> Pair:
-    """Weekly atmospheric CO2 at Mauna Loa, March 1958 to December 2001 (statsmodels).
+    """Weekly atmospheric CO2 at Mauna Loa, March 1958 to December 2001 (statsmodels'
+    copy, shipped with dlcourse).
 
     Returns ``dates`` (2284,) datetime64[D] (one per week) and ``ppm`` (2284,) float32.
     The 59 missing weeks are filled by linear interpolation between their neighbours, so
     the series has no gaps; it rises by about 1.5 ppm a year with a yearly cycle of about
     6 ppm (52 weeks).
     """
-
-    def from_statsmodels() -> Pair:
-        frame = _statsmodels_frame("co2")
-        ppm = frame["co2"].interpolate(method="linear", limit_direction="both")
-        dates = frame.index.to_numpy().astype("datetime64[D]")
-        return dates, ppm.to_numpy().astype(np.float32)
-
-    return _try_sources("Mauna Loa CO2", [("statsmodels", from_statsmodels)], _INFO_CO2.how_to_get)
+    dates, ppm = _read_series("co2")
+    known = ~np.isnan(ppm)
+    weeks = np.arange(len(ppm))
+    filled = np.interp(weeks, weeks[known], ppm[known])  # the ends take the nearest value
+    return dates.astype("datetime64[D]"), filled.astype(np.float32)
 
 
-_HOW_STATSMODELS = "ships with statsmodels: `pip install statsmodels` (`make setup` does it)."
+_HOW_STATSMODELS = "ships with dlcourse (dlcourse/series/): reinstall dlcourse if it is missing."
 _INFO_SUNSPOTS = DatasetInfo(
     name="sunspots",
     title="Sunspots (yearly)",

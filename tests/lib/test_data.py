@@ -430,10 +430,17 @@ def test_co2_is_weekly_without_gaps():
     assert np.isfinite(ppm).all() and 310 < ppm.min() < ppm.max() < 380
 
 
-def test_series_without_statsmodels_fail_clearly(monkeypatch):
-    monkeypatch.setitem(__import__("sys").modules, "statsmodels.datasets.sunspots", None)
-    with pytest.raises(data.DatasetUnavailableError, match="pip install statsmodels"):
-        data.load("sunspots")
+def test_series_need_no_statsmodels_and_equal_its_copies(monkeypatch):
+    sunspots = pytest.importorskip("statsmodels.datasets.sunspots").load_pandas().data
+    co2 = pytest.importorskip("statsmodels.datasets.co2").load_pandas().data
+    monkeypatch.setitem(__import__("sys").modules, "statsmodels", None)  # as on a TPU runtime
+    years, counts = data.load("sunspots")
+    assert (years == sunspots["YEAR"].to_numpy().astype(np.int64)).all()
+    assert (counts == sunspots["SUNACTIVITY"].to_numpy().astype(np.float32)).all()
+    dates, ppm = data.load("co2")
+    filled = co2["co2"].interpolate(method="linear", limit_direction="both")
+    assert (dates == co2.index.to_numpy().astype("datetime64[D]")).all()
+    assert (ppm == filled.to_numpy().astype(np.float32)).all()
 
 
 # --------------------------------------------------------------------------- word lists
