@@ -806,6 +806,15 @@ def report(lesson: str, outcomes: list[Outcome], course_file: Path = DEFAULT_COU
     missed = [f"{k.answer}: {', '.join(k.missed)}" for k in kills.values() if k.missed]
     if missed:
         lines.append(f"Mutants the visible checks miss: {'; '.join(missed)}.")
+    unnamed = [
+        f"{o.case.answer}/{o.case.student} ({o.case.mistake})"
+        for o in mine
+        if o.case.kind == "mutant" and o.case.mistake is not None and o.hint_named is False
+    ]
+    if unnamed:
+        lines.append(
+            f"Declared mistakes whose hint the visible failure lacks: {', '.join(unnamed)}."
+        )
     if wrong:
         lines.append(
             "Cases NOT graded as expected: "
