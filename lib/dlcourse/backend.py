@@ -12,12 +12,13 @@ Introduced in lesson 01_tensors; every lesson's locked set-up cell calls it.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import logging
 import os
 import sys
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -40,6 +41,12 @@ _MIXED_PRECISION_MIN_CAPABILITY = (7, 0)
 # the rest of the process, and the Environment says so.
 _determinism_on = False
 
+_TF_LESSON_HINT = (
+    "This lesson teaches TensorFlow itself (its tensors and GradientTape), and this runtime "
+    "has Keras with JAX but no TensorFlow (Colab's TPU runtime has none). Switch to a CPU "
+    "or GPU runtime (Runtime > Change runtime type) and run this cell again."
+)
+
 _TF_INSTALL_HINT = (
     "TensorFlow is not installed in this Python. On a CPU machine run "
     "`pip install tensorflow-cpu`, on an NVIDIA GPU machine `pip install "
@@ -55,13 +62,14 @@ class Environment:
         kind: the accelerator the lesson runs on: "CPU", "GPU" or "TPU".
         devices: names of the devices of that kind, e.g. ``["/physical_device:GPU:0"]``.
         strategy: the ``tf.distribute.Strategy`` to build models under
-            (``with env.strategy.scope(): ...``); the default strategy on one device.
+            (``with env.strategy.scope(): ...``); the default strategy on one device;
+            None with Keras on JAX (no TensorFlow).
         seed: the seed given to Python, NumPy and TensorFlow, or None when not seeded.
         deterministic: whether TensorFlow's op determinism is on.
         mixed_precision: whether the Keras dtype policy is "mixed_float16".
         in_colab: whether the notebook runs in Google Colab.
         cpu_count: CPU cores this process may use.
-        versions: versions of dlcourse, TensorFlow and Keras.
+        versions: versions of dlcourse, TensorFlow (or JAX, without TensorFlow) and Keras.
         notes: things the user should know, such as a TPU that was found but not reached.
     """
 
@@ -95,9 +103,13 @@ class Environment:
             device = f"CPU x{self.cpu_count}"
         else:
             device = f"{self.kind} x{len(self.devices)}"
+        if "tensorflow" in self.versions or "jax" not in self.versions:
+            engine = f"TensorFlow {self.versions.get('tensorflow', '?')}"
+        else:  # Keras on JAX, where there is no TensorFlow
+            engine = f"JAX {self.versions['jax']}"
         parts = [
             f"dlcourse {self.versions.get('dlcourse', '?')}",
-            f"TensorFlow {self.versions.get('tensorflow', '?')}",
+            engine,
             f"Keras {self.versions.get('keras', '?')}",
             device,
             "not seeded" if self.seed is None else f"seed {self.seed}",
@@ -120,6 +132,7 @@ def setup(
     device: Literal["auto", "cpu", "gpu", "tpu"] = "auto",
     deterministic: bool = False,
     mixed_precision: bool = False,
+    requires_tensorflow: bool = False,
     verbose: bool = True,
 ) -> Environment:
     """Prepare TensorFlow for a lesson and say what was chosen.
@@ -138,14 +151,20 @@ def setup(
         mixed_precision: use the "mixed_float16" Keras policy, but only on a GPU whose
             compute capability is 7.0 or more (tensor cores); elsewhere it stays off
             and a note says why.
+        requires_tensorflow: the lesson teaches TensorFlow itself (its tensors,
+            ``GradientTape``): without TensorFlow, raise at once with what to do, even
+            where Keras could run on JAX.
         verbose: print the one-line summary (``describe()``) and any notes.
 
     Returns:
-        The ``Environment`` that was set up.
+        The ``Environment`` that was set up. Where TensorFlow is missing but Keras and
+        JAX are there (Colab's TPU runtime), Keras is put on the JAX backend, the TPU or
+        GPU that JAX sees is used, and a note says what works there.
 
     Raises:
         ValueError: for a ``device`` or ``seed`` it does not know.
-        ImportError: when TensorFlow is not installed, with the command that installs it.
+        ImportError: when neither TensorFlow nor Keras with JAX is installed (or
+            TensorFlow is, and ``requires_tensorflow``), with what to do.
     """
     if device not in ("auto", "cpu", "gpu", "tpu"):
         raise ValueError(f"device must be 'auto', 'cpu', 'gpu' or 'tpu', not {device!r}")
@@ -157,11 +176,20 @@ def setup(
     from dlcourse import checks
 
     checks.register_hooks()
-    tf, keras = _import_tensorflow()
+    if importlib.util.find_spec("tensorflow") is None:
+        if not _keras_on_jax_possible():
+            raise ImportError(_TF_INSTALL_HINT)
+        if requires_tensorflow:
+            raise ImportError(_TF_LESSON_HINT)
+        return _setup_jax(seed, device, mixed_precision, deterministic, verbose)
     from dlcourse import __version__
 
     notes: list[str] = []
-    kind, devices, strategy = _pick_device(tf, device, notes)
+    # TensorFlow's native code (CUDA probing, "Unable to register ... factory") writes to
+    # the process's stderr, which Jupyter and Colab show: hidden while it starts.
+    with _native_stderr_hidden():
+        tf, keras = _import_tensorflow()
+        kind, devices, strategy = _pick_device(tf, device, notes)
 
     mixed = False
     if mixed_precision:
@@ -251,6 +279,94 @@ def _import_tensorflow() -> tuple[Any, Any]:
     return tf, keras
 
 
+@contextlib.contextmanager
+def _native_stderr_hidden() -> Iterator[None]:
+    """Point file descriptor 2 at /dev/null for the block, and back (even on an error).
+
+    TensorFlow's C++ start-up lines (cuInit, "Unable to register cuDNN factory", ...) are
+    written there, below Python, where ``TF_CPP_MIN_LOG_LEVEL`` does not reach them all;
+    Jupyter and Colab copy that descriptor into the cell's output. Python's own
+    ``sys.stderr`` in a notebook is not descriptor 2, so warnings and errors still show.
+    """
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):  # no descriptor 2 to hide
+        yield
+        return
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, 2)
+        finally:
+            os.close(devnull)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def _keras_on_jax_possible() -> bool:
+    """Keras 3 and JAX are installed (Colab's TPU runtime, which has no TensorFlow)."""
+    return all(importlib.util.find_spec(name) is not None for name in ("keras", "jax"))
+
+
+def _setup_jax(
+    seed: int | None, device: str, mixed_precision: bool, deterministic: bool, verbose: bool
+) -> Environment:
+    """``setup()`` without TensorFlow: Keras on the JAX backend, on the device JAX has."""
+    from dlcourse import __version__
+
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    notes: list[str] = []
+    import jax
+    import keras
+
+    if keras.backend.backend() != "jax":
+        notes.append(
+            f"Keras was already imported with the {keras.backend.backend()!r} backend; "
+            "restart the kernel and run this cell first to use JAX"
+        )
+    platform = jax.default_backend()  # "tpu", "gpu" or "cpu"
+    kind: DeviceKind = {"tpu": "TPU", "gpu": "GPU"}.get(platform, "CPU")
+    devices = [str(d) for d in jax.devices()]
+    if device == "cpu" and kind != "CPU":
+        notes.append("device='cpu' asked for, but JAX has already chosen its devices")
+    elif device in ("gpu", "tpu") and kind != device.upper():
+        notes.append(f"no {device.upper()} found; JAX runs on the {kind}")
+    mixed = False
+    if mixed_precision and kind == "TPU":
+        keras.mixed_precision.set_global_policy("mixed_bfloat16")
+        mixed = True
+    elif mixed_precision:
+        notes.append("mixed precision asked for; on JAX the course turns it on for TPUs only")
+    if deterministic:
+        notes.append("deterministic ops are TensorFlow's switch; JAX on CPU and TPU is already")
+    if seed is not None:
+        keras.utils.set_random_seed(seed)
+    notes.append(
+        "no TensorFlow here: Keras runs on JAX. Lessons 01-03 teach TensorFlow itself: "
+        "open them on a CPU or GPU runtime"
+    )
+    env = Environment(
+        kind=kind,
+        devices=devices,
+        strategy=None,
+        seed=seed,
+        deterministic=False,
+        mixed_precision=mixed,
+        in_colab=in_colab(),
+        cpu_count=_cpu_count(),
+        versions={"dlcourse": __version__, "jax": jax.__version__, "keras": keras.__version__},
+        notes=notes,
+    )
+    if verbose:
+        print(env.describe())
+        for note in notes:
+            print(f"note: {note}")
+    return env
+
+
 def _cpu_count() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -298,17 +414,26 @@ def _connect_tpu(tf: Any, notes: list[str]) -> tuple[DeviceKind, list[str], Any]
     """Use a TPU when a TPU runtime is present and TensorFlow can reach it."""
     if not any(name in os.environ for name in _TPU_HINTS) and not os.path.exists("/dev/accel0"):
         return None
-    try:
-        resolver = tf.distribute.cluster_resolver.TPUClusterResolver()
-        tf.config.experimental_connect_to_cluster(resolver)
-        tf.tpu.experimental.initialize_tpu_system(resolver)
-        strategy = tf.distribute.TPUStrategy(resolver)
-        tpus = [d.name for d in tf.config.list_logical_devices("TPU")]
-    except Exception as exc:  # any failure to reach the TPU means: fall back
+    error: Exception | None = None
+    # Colab's TPU VMs need tpu="local"; older TPU nodes find theirs without an argument.
+    for arguments in ({"tpu": "local"}, {}):
+        try:
+            resolver = tf.distribute.cluster_resolver.TPUClusterResolver(**arguments)
+            tf.config.experimental_connect_to_cluster(resolver)
+            tf.tpu.experimental.initialize_tpu_system(resolver)
+            strategy = tf.distribute.TPUStrategy(resolver)
+            tpus = [d.name for d in tf.config.list_logical_devices("TPU")]
+            break
+        except Exception as exc:  # any failure to reach the TPU: try the next way, or fall back
+            error = exc
+    else:
+        assert error is not None
+        message = str(error).splitlines()[0][:120] if str(error) else "-"
         notes.append(
             "TPU runtime found, but this TensorFlow cannot use it "
-            f"({type(exc).__name__}: {str(exc).splitlines()[0][:120] if str(exc) else '-'}); "
-            "falling back to GPU/CPU. In Colab, a GPU runtime is the reliable choice."
+            f"({type(error).__name__}: {message}); falling back to GPU/CPU. TensorFlow on "
+            "Colab's TPU runtime has been unreliable since 2025: a GPU runtime is the "
+            "reliable choice."
         )
         return None
     return "TPU", tpus, strategy

@@ -145,7 +145,9 @@ def test_colab_install_line():
 class FakeTF:
     """Just enough of the `tensorflow` module for backend._pick_device and friends."""
 
-    def __init__(self, gpus=0, capability=(8, 0), tpu_error=None, initialized=False):
+    def __init__(
+        self, gpus=0, capability=(8, 0), tpu_error=None, initialized=False, local_only=False
+    ):
         self.calls: list[tuple] = []
         self._gpus = [SimpleNamespace(name=f"/physical_device:GPU:{i}") for i in range(gpus)]
         self._visible = list(self._gpus)
@@ -154,8 +156,9 @@ class FakeTF:
         fake = self
 
         class Resolver:
-            def __init__(self):
-                if tpu_error is not None:
+            def __init__(self, **arguments):
+                fake.calls.append(("resolver", arguments))
+                if tpu_error is not None and (not local_only or arguments):
                     raise tpu_error
 
         def set_memory_growth(gpu, value):
@@ -316,3 +319,75 @@ def test_determinism_is_reported_as_it_is(monkeypatch, capsys):
     assert env.deterministic
     assert "deterministic ops" in env.describe()
     assert "op determinism stays on" in capsys.readouterr().out
+
+
+def test_a_tpu_vm_is_reached_with_tpu_local_first(monkeypatch, no_tpu_hints):
+    monkeypatch.setenv("TPU_ACCELERATOR_TYPE", "v5e-1")
+    tf, notes = FakeTF(gpus=0), []
+    kind, _, _ = backend._pick_device(tf, "auto", notes)
+    assert kind == "TPU" and tf.calls[0] == ("resolver", {"tpu": "local"}) and notes == []
+    # An older TPU node, where "local" fails: the resolver without arguments finds it.
+    tf = FakeTF(gpus=0, tpu_error=ValueError("no local TPU"), local_only=True)
+    kind, _, _ = backend._pick_device(tf, "auto", notes)
+    assert kind == "TPU" and [c for c in tf.calls if c[0] == "resolver"] == [
+        ("resolver", {"tpu": "local"}),
+        ("resolver", {}),
+    ]
+
+
+def _fake_jax_runtime(monkeypatch, platform="tpu"):
+    """A runtime with Keras and JAX but no TensorFlow (Colab's TPU runtime)."""
+    seeds = []
+    jax = SimpleNamespace(
+        __version__="0.7.0",
+        default_backend=lambda: platform,
+        devices=lambda: [f"TpuDevice(id={i})" for i in range(4)],
+    )
+    keras = SimpleNamespace(
+        __version__="3.13.2",
+        backend=SimpleNamespace(backend=lambda: "jax"),
+        utils=SimpleNamespace(set_random_seed=seeds.append),
+        mixed_precision=FakeKeras().mixed_precision,
+    )
+    monkeypatch.setitem(sys.modules, "jax", jax)
+    monkeypatch.setitem(sys.modules, "keras", keras)
+    real = backend.importlib.util.find_spec
+    monkeypatch.setattr(
+        backend.importlib.util,
+        "find_spec",
+        lambda name: (
+            None if name == "tensorflow" else (object() if name in ("jax", "keras") else real(name))
+        ),
+    )
+    monkeypatch.delenv("KERAS_BACKEND", raising=False)
+    return seeds
+
+
+def test_without_tensorflow_keras_runs_on_jax_and_says_so(monkeypatch, capsys):
+    seeds = _fake_jax_runtime(monkeypatch)
+    env = dlcourse.setup(seed=3)
+    assert (env.kind, len(env.devices), env.strategy, seeds) == ("TPU", 4, None, [3])
+    assert backend.os.environ["KERAS_BACKEND"] == "jax"
+    out = capsys.readouterr().out.splitlines()
+    assert (
+        out[0].startswith("dlcourse ") and "| JAX 0.7.0 | Keras 3.13.2 | TPU x4 | seed 3" in out[0]
+    )
+    assert out[1].startswith("note: no TensorFlow here: Keras runs on JAX")
+
+
+def test_a_tensorflow_lesson_on_a_jax_runtime_says_what_to_do(monkeypatch):
+    _fake_jax_runtime(monkeypatch)
+    with pytest.raises(ImportError, match="Switch to a CPU or GPU runtime"):
+        dlcourse.setup(requires_tensorflow=True)
+
+
+def test_native_stderr_is_hidden_during_the_block_and_restored(capfd):
+    import os
+
+    with backend._native_stderr_hidden():
+        os.write(2, b"cuInit: UNKNOWN ERROR (303)\n")
+    os.write(2, b"visible again\n")
+    with pytest.raises(ZeroDivisionError), backend._native_stderr_hidden():
+        raise ZeroDivisionError
+    os.write(2, b"and after an error\n")
+    assert capfd.readouterr().err == "visible again\nand after an error\n"
