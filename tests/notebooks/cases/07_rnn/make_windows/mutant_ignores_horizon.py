@@ -1,3 +1,4 @@
+# mistake: off_by_one_window
 # the target is always the next step: the horizon only shortens the list of windows
 def make_windows(series, window, horizon=1):
     series = np.asarray(series, dtype=np.float64)

@@ -1,3 +1,4 @@
+# mistake: off_by_one_window
 # one example too few: n = T - window - horizon, the last window is lost
 def make_windows(series, window, horizon=1):
     series = np.asarray(series, dtype=np.float64)

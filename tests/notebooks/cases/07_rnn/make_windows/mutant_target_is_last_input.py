@@ -1,3 +1,4 @@
+# mistake: off_by_one_window
 # off-by-one target: y[i] = series[i + window - 2 + horizon], the window's last input when h = 1
 def make_windows(series, window, horizon=1):
     series = np.asarray(series, dtype=np.float64)

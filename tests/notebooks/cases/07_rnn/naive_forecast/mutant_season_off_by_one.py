@@ -1,3 +1,4 @@
+# mistake: off_by_one
 # seasonal position w + h - m: one step after s[tau - m]
 def naive_forecast(X, horizon=1, season=None):
     X = np.asarray(X, dtype=np.float64)

@@ -1,3 +1,4 @@
+# mistake: transposed
 # multiplies the state by U transposed
 def simple_rnn_forward(X, kernel, recurrent_kernel, bias, return_sequences=False):
     X = np.asarray(X, dtype=np.float64)

@@ -1,3 +1,4 @@
+# mistake: off_by_one_window
 # off-by-one windows: each training window ends with its own target, so the model learns to copy
 def train_forecaster(series_train, window, horizon=1):
     series_train = np.asarray(series_train, dtype=np.float64)
