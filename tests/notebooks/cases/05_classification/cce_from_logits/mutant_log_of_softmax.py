@@ -1,3 +1,4 @@
+# mistake: no_stabilisation
 # a stable softmax, then its log: a probability of exp(-2000) is 0 and log(0) = -inf
 def cce_from_logits(y, logits):
     logits = np.asarray(logits, dtype=np.float64)

@@ -1,3 +1,4 @@
+# mistake: sum_for_mean
 # one-hot labels: averages over all n * k entries instead of summing over the classes
 def cce_from_logits(y, logits):
     logits = np.asarray(logits, dtype=np.float64)

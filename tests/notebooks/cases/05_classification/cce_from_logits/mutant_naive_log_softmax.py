@@ -1,3 +1,4 @@
+# mistake: no_stabilisation
 # log of exp(z) / sum(exp(z)) without any shift: exp(1000) overflows
 def cce_from_logits(y, logits):
     logits = np.asarray(logits, dtype=np.float64)

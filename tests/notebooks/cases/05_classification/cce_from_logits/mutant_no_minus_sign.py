@@ -1,3 +1,4 @@
+# mistake: missing_minus
 # forgets the minus sign: the loss is negative and smallest when the model is sure and wrong
 def cce_from_logits(y, logits):
     logits = np.asarray(logits, dtype=np.float64)

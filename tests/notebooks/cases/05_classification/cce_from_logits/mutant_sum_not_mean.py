@@ -1,3 +1,4 @@
+# mistake: sum_for_mean
 # sums the losses of the batch instead of averaging them
 def cce_from_logits(y, logits):
     logits = np.asarray(logits, dtype=np.float64)

@@ -1,3 +1,4 @@
+# mistake: transposed
 # rows are the predicted class and columns the true class
 def confusion_matrix(y_true, y_pred, num_classes):
     cm = np.zeros((num_classes, num_classes), dtype=np.int64)

@@ -1,3 +1,4 @@
+# mistake: transposed
 # precision from row sums and recall from column sums: the two are swapped
 def precision_recall_f1(cm, average=None):
     cm = np.asarray(cm, dtype=np.float64)

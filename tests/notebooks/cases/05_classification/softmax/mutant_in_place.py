@@ -1,3 +1,4 @@
+# mistake: in_place
 # shifts the caller's array in place: np.asarray of a float64 array is that same array
 def softmax(z, temperature=1.0):
     z = np.asarray(z, dtype=np.float64)

@@ -1,3 +1,4 @@
+# mistake: wrong_axis
 # normalises along the first axis (columns of a batch) instead of the last
 def softmax(z, temperature=1.0):
     z = np.asarray(z, dtype=np.float64) / temperature
