@@ -697,6 +697,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", action="store_true",
                         help="grade whole lessons and print a Markdown table per lesson: "
                         "visible kill per answer, hints, hidden-only test cells")  # fmt: skip
+    parser.add_argument("--hidden-only", action="store_true",
+                        help="grade nothing: per lesson named, the test cells whose checks "
+                        "are all hidden (fast)")  # fmt: skip
+    parser.add_argument("--at", metavar="REV",
+                        help="with --hidden-only: the lessons at git revision REV")  # fmt: skip
     parser.add_argument("--pipeline", action="store_true",
                         help="grade each case through `course grade` (slow, faithful; "
                         "the visible checks are not measured)")  # fmt: skip
@@ -708,6 +713,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.report and args.pipeline:
         parser.error("--report measures the visible checks, which only kernel mode does")
+    if args.at and not args.hidden_only:
+        parser.error("--at goes with --hidden-only")
+    if args.hidden_only:
+        lessons = [args.lesson, *args.answers]
+        for line in hidden_only_summary(lessons, args.config, args.at):
+            print(line)
+        return 0
     if args.report:
         return _report([args.lesson, *args.answers], args.keep, args.config)
     root = args.keep or Path(tempfile.mkdtemp(prefix=f"cases-{args.lesson}-", dir="/var/tmp"))
@@ -822,6 +834,45 @@ def report(lesson: str, outcomes: list[Outcome], course_file: Path = DEFAULT_COU
             + "."
         )
     return "\n".join(lines)
+
+
+def hidden_only_summary(
+    lessons: list[str], course_file: Path = DEFAULT_COURSE_FILE, at: str | None = None
+) -> list[str]:
+    """Per lesson, one line: how many test cells (and points) the student copy shows as a
+    docstring only, and which; ``at``: the notebooks as that git revision has them."""
+    import subprocess
+
+    lines = []
+    cells_total = hidden_total = 0
+    points_total = hidden_points = 0.0
+    for lesson in lessons:
+        if at is None:
+            notebook = read_source(lesson, course_file)
+        else:
+            path = load_course(course_file).source / lesson / f"{lesson}.ipynb"
+            shown = subprocess.run(
+                ["git", "show", f"{at}:./{path.name}"],
+                cwd=path.parent, capture_output=True, text=True, check=True,
+            )  # fmt: skip
+            notebook = nbformat.reads(shown.stdout, as_version=4)
+        tests = {c.metadata["nbgrader"]["grade_id"]: c for c in graded_code_cells(notebook)}
+        tests = {k: c for k, c in tests.items() if not c.metadata["nbgrader"].get("solution")}
+        only = [test for names in hidden_only_tests(notebook).values() for test in names]
+        worth = sum(tests[test].metadata["nbgrader"].get("points", 0) for test in only)
+        total = sum(cell.metadata["nbgrader"].get("points", 0) for cell in tests.values())
+        lines.append(
+            f"{lesson}: {len(only)} of {len(tests)} test cells hidden-only "
+            f"({worth:g} of {total:g} points)" + (f": {', '.join(only)}" if only else "")
+        )
+        cells_total, hidden_total = cells_total + len(tests), hidden_total + len(only)
+        points_total, hidden_points = points_total + total, hidden_points + worth
+    if len(lessons) > 1:
+        lines.append(
+            f"all: {hidden_total} of {cells_total} test cells hidden-only "
+            f"({hidden_points:g} of {points_total:g} points)"
+        )
+    return lines
 
 
 def _report(lessons: list[str], keep: Path | None, course_file: Path) -> int:

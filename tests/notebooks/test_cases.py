@@ -221,6 +221,9 @@ def test_case_files_say_what_they_are(tmp_path: Path, monkeypatch):
 def test_hidden_only_test_cells():
     notebook = read_source("00_fixture", EXAMPLE_COURSE_FILE)
     assert hidden_only_tests(notebook) == {"square": [], "row_means": ["row_means_values"]}
+    assert grading.hidden_only_summary(["00_fixture"], EXAMPLE_COURSE_FILE) == [
+        "00_fixture: 1 of 3 test cells hidden-only (1 of 4 points): row_means_values"
+    ]
 
 
 @pytest.mark.slow
