@@ -10,6 +10,8 @@
 #   make formgrader  setup, then `course formgrader`: nbgrader's formgrader on the
 #                workspace, to grade the written answers (Ctrl-C stops it)
 #   make lint    ruff check and format check only
+#   make colab-check  run the instructor copies on Colab's versions in .colab-venv
+#                (Python 3.13, scripts/colab/runtime-2026.08.txt; LESSONS=01_tensors picks)
 #
 # Variables: PYTHON (the interpreter that makes the venv, default python3), VENV (.venv),
 # TF=gpu (put tensorflow[and-cuda] in place of tensorflow-cpu), PYTEST_ARGS (extra args).
@@ -18,6 +20,7 @@ PYTHON ?= python3
 VENV ?= .venv
 TF ?= cpu
 PYTEST_ARGS ?=
+LESSONS ?=
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(TF)
 TF_VERSION := $(shell sed -n 's/^tensorflow-cpu==//p' requirements.txt)
@@ -27,7 +30,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export TF_ENABLE_ONEDNN_OPTS := 0
 
-.PHONY: setup system demo test lint lab release formgrader clean
+.PHONY: setup system demo test lint lab release formgrader clean colab-check
 
 setup: $(STAMP) system
 
@@ -63,6 +66,9 @@ release: setup
 
 formgrader: setup
 	$(BIN)/course formgrader
+
+colab-check:
+	scripts/colab/check $(LESSONS)
 
 lab: setup
 	$(BIN)/jupyter lab $(ROOT_FLAG) --notebook-dir=release
