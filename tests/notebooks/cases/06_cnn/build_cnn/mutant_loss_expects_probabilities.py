@@ -1,3 +1,4 @@
+# mistake: logits_as_probabilities
 # outputs logits, but the loss keeps from_logits=False and reads them as probabilities
 def build_cnn():
     model = keras.Sequential(

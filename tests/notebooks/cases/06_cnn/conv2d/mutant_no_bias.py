@@ -1,3 +1,4 @@
+# mistake: missing_bias
 # forgets to add the bias
 def conv2d(X, W, b, stride=1, padding="valid"):
     X = np.asarray(X, dtype=np.float64)

@@ -1,3 +1,4 @@
+# mistake: off_by_one
 # "same" rounds n / stride down instead of up
 def conv_output_size(n, k, stride=1, padding="valid"):
     if padding == "valid":

@@ -1,3 +1,4 @@
+# mistake: probabilities_as_logits
 # takes the gradient of the class's softmax probability instead of its logit
 def grad_cam(model, layer_name, images, class_index=None):
     images = tf.convert_to_tensor(images, dtype=tf.float32)
