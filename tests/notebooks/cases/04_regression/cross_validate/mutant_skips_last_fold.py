@@ -1,3 +1,4 @@
+# mistake: off_by_one
 # loops over range(k - 1): the last fold is never trained or scored
 def cross_validate(fit_predict, X, y, k=5, seed=0):
     X, y = np.asarray(X), np.asarray(y)

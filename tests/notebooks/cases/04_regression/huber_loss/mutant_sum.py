@@ -1,3 +1,4 @@
+# mistake: sum_for_mean
 # sums over the examples instead of averaging
 def huber_loss(y_true, y_pred, delta=1.0):
     error = np.asarray(y_pred, dtype=np.float64) - np.asarray(y_true, dtype=np.float64)

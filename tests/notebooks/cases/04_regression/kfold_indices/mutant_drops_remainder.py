@@ -1,3 +1,4 @@
+# mistake: off_by_one
 # folds of n // k indices each: the last n % k shuffled indices are never validated
 def kfold_indices(n, k, seed=0):
     order = np.random.default_rng(seed).permutation(n)

@@ -1,3 +1,4 @@
+# mistake: off_by_one
 # off by one: each validation slice takes one index of the next fold too
 def kfold_indices(n, k, seed=0):
     order = np.random.default_rng(seed).permutation(n)

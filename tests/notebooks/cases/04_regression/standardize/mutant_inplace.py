@@ -1,3 +1,4 @@
+# mistake: in_place
 # subtracts and divides in place: the caller's float64 arrays are changed
 def standardize(X_train, X_other):
     X_train = np.asarray(X_train, dtype=np.float64)

@@ -1,3 +1,4 @@
+# mistake: wrong_axis
 # computes the statistics along the wrong axis: per example (row) instead of per feature
 def standardize(X_train, X_other):
     X_train = np.asarray(X_train, dtype=np.float64)

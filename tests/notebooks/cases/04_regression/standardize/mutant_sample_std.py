@@ -1,3 +1,4 @@
+# mistake: sample_std
 # uses the sample standard deviation (ddof=1, pandas' default) instead of the population one
 def standardize(X_train, X_other):
     X_train = np.asarray(X_train, dtype=np.float64)
