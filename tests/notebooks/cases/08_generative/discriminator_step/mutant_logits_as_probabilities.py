@@ -1,3 +1,4 @@
+# mistake: logits_as_probabilities
 # a loss for probabilities (from_logits=False) on the discriminator's logits
 def discriminator_step(generator, discriminator, d_optimizer, real, z):
     loss_fn = keras.losses.BinaryCrossentropy()

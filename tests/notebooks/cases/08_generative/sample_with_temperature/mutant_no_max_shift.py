@@ -1,3 +1,4 @@
+# mistake: no_stabilisation
 # exponentiates the scaled logits as they are: overflows for small temperatures
 def sample_with_temperature(logits, temperature, rng):
     logits = np.asarray(logits, dtype=np.float64)

@@ -1,3 +1,4 @@
+# mistake: no_stabilisation
 # raises the softmax probabilities to the power 1/T: every one underflows to 0 when T is tiny
 def sample_with_temperature(logits, temperature, rng):
     logits = np.asarray(logits, dtype=np.float64)
