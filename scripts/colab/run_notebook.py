@@ -28,7 +28,7 @@ def first_error_line(notebook: nbformat.NotebookNode, error: BaseException) -> s
                 message = f"{output.get('ename', '')}: {output.get('evalue', '')}".strip(": ")
                 return f"cell {index}: {message.splitlines()[0] if message else 'error'}"
     lines = [line for line in str(error).splitlines() if line.strip()]
-    return f"{type(error).__name__}: {lines[-1] if lines else ''}"
+    return f"{type(error).__name__}: {lines[0] if lines else ''}"
 
 
 def main() -> int:
