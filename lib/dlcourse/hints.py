@@ -82,7 +82,7 @@ MISTAKES: dict[str, str] = {
         "`sum` against `mean`, and the division by the number of elements."
     ),
     "off_by_one": (
-        "the result is shifted by one along axis {axis} (or has one element too many or too "
+        "the result is shifted by one along {axis} (or has one element too many or too "
         "few there): check where your ranges and slices start and end."
     ),
     "off_by_one_window": (
@@ -90,7 +90,7 @@ MISTAKES: dict[str, str] = {
         "length w ending at t is `x[t - w + 1 : t + 1]`) and how many windows there are."
     ),
     "reversed": (
-        "the result is reversed along axis {axis}: check the direction of the slice "
+        "the result is reversed along {axis}: check the direction of the slice "
         "(`[::-1]`) or of the loop."
     ),
     "logits_as_probabilities": (
@@ -328,7 +328,7 @@ def reversed_axis(got: np.ndarray, want: np.ndarray, tol: Tolerance) -> dict[str
         return None
     for axis in range(want.ndim):
         if want.shape[axis] >= 2 and _close(got, _flip(want, axis), tol):
-            return {"axis": str(axis)}
+            return {"axis": f"axis {axis}"}
     return None
 
 
@@ -351,7 +351,7 @@ def shifted(got: np.ndarray, want: np.ndarray, tol: Tolerance) -> dict[str, str]
                 (_slice(got, axis, None, -1), tail, head),
             ):
                 if _close(g, w, tol) and not _close(g, unshifted, tol):
-                    return {"axis": str(axis)}
+                    return {"axis": f"axis {axis}"}
         return None
     if len(differing) != 1:
         return None
@@ -362,7 +362,7 @@ def shifted(got: np.ndarray, want: np.ndarray, tol: Tolerance) -> dict[str, str]
     short, long = (got, want) if n_got < n_want else (want, got)
     for part in (_slice(long, axis, None, -1), _slice(long, axis, 1, None)):
         if _close(short, part, tol):
-            return {"axis": str(axis)}
+            return {"axis": f"axis {axis}"}
     return None
 
 
@@ -581,7 +581,7 @@ def likely_shape_mistake(
                 if mistake in ("off_by_one", "off_by_one_window", "loss_history_off"):
                     axis = _one_off_axis(shape, expected)
                     if axis is not None:
-                        return hint_line(mistake, axis=str(axis))
+                        return hint_line(mistake, axis=f"axis {axis}")
             elif callable(value):
                 if value(shape):
                     return hint_line(mistake)
