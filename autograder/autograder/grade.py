@@ -243,20 +243,9 @@ def score_submission(
     if outcome.status != "ok" and result.status == GRADED:
         result.reason = outcome.reason
     result.score = _score(course, lesson.id, student) if result.status != ERROR else 0.0
-    if verdict.passed:
+    if verdict.tampered:
         result.tampered = True
-        names = ", ".join(verdict.passed)
-        result.withheld = (
-            f"a test that must fail passed (a copy of {names} with a wrong expectation): "
-            "the notebook's process interfered with the tests"
-        )
-    elif verdict.dodged:
-        result.tampered = True
-        names = ", ".join(verdict.dodged)
-        result.withheld = (
-            f"a copy of {names} with a wrong expectation stopped the kernel where the test "
-            "itself did not: the notebook's process interfered with the tests"
-        )
+        result.withheld = verdict.explanation
     elif result.findings:
         result.withheld = f"{len(result.findings)} integrity finding(s) to review"
     if result.withheld or result.findings:

@@ -90,6 +90,19 @@ class CanaryVerdict:
     def tampered(self) -> bool:
         return bool(self.passed or self.dodged)
 
+    @property
+    def explanation(self) -> str:
+        """Why the submission's score is withheld; "" when no canary says so."""
+        if self.passed:
+            what = f"a test that must fail passed (a copy of {', '.join(self.passed)} with a "
+            what += "wrong expectation)"
+        elif self.dodged:
+            what = f"a copy of {', '.join(self.dodged)} with a wrong expectation stopped the "
+            what += "kernel where the test itself did not"
+        else:
+            return ""
+        return f"{what}: the notebook's process interfered with the tests"
+
 
 def passed_cleanly(cell: NotebookNode, reply: str | None) -> bool:
     """Whether a test cell passed: an ``ok`` reply, no error output and no stderr."""

@@ -182,7 +182,6 @@ def setup(
         if requires_tensorflow:
             raise ImportError(_TF_LESSON_HINT)
         return _setup_jax(seed, device, mixed_precision, deterministic, verbose)
-    from dlcourse import __version__
 
     notes: list[str] = []
     # TensorFlow's native code (CUDA probing, "Unable to register ... factory") writes to
@@ -207,27 +206,10 @@ def setup(
     elif _determinism_on:
         notes.append("op determinism stays on from an earlier setup() until the kernel restarts")
 
-    env = Environment(
-        kind=kind,
-        devices=devices,
-        strategy=strategy,
-        seed=seed,
-        deterministic=_determinism_on,
-        mixed_precision=mixed,
-        in_colab=in_colab(),
-        cpu_count=_cpu_count(),
-        versions={
-            "dlcourse": __version__,
-            "tensorflow": tf.__version__,
-            "keras": keras.__version__,
-        },
-        notes=notes,
+    versions = {"tensorflow": tf.__version__, "keras": keras.__version__}
+    return _announce(
+        Environment(kind, devices, strategy, seed, _determinism_on, mixed), versions, notes, verbose
     )
-    if verbose:
-        print(env.describe())
-        for note in notes:
-            print(f"note: {note}")
-    return env
 
 
 def quiet_logs() -> None:
@@ -315,7 +297,6 @@ def _setup_jax(
     seed: int | None, device: str, mixed_precision: bool, deterministic: bool, verbose: bool
 ) -> Environment:
     """``setup()`` without TensorFlow: Keras on the JAX backend, on the device JAX has."""
-    from dlcourse import __version__
 
     os.environ.setdefault("KERAS_BACKEND", "jax")
     notes: list[str] = []
@@ -348,18 +329,19 @@ def _setup_jax(
         "no TensorFlow here: Keras runs on JAX. Lessons 01-03 teach TensorFlow itself: "
         "open them on a CPU or GPU runtime"
     )
-    env = Environment(
-        kind=kind,
-        devices=devices,
-        strategy=None,
-        seed=seed,
-        deterministic=False,
-        mixed_precision=mixed,
-        in_colab=in_colab(),
-        cpu_count=_cpu_count(),
-        versions={"dlcourse": __version__, "jax": jax.__version__, "keras": keras.__version__},
-        notes=notes,
-    )
+    versions = {"jax": jax.__version__, "keras": keras.__version__}
+    return _announce(Environment(kind, devices, None, seed, False, mixed), versions, notes, verbose)
+
+
+def _announce(
+    env: Environment, versions: dict[str, str], notes: list[str], verbose: bool
+) -> Environment:
+    """``env`` completed (where it runs, the versions, the notes) and, when ``verbose``,
+    printed in one line and a line per note."""
+    from dlcourse import __version__
+
+    env.in_colab, env.cpu_count = in_colab(), _cpu_count()
+    env.versions, env.notes = {"dlcourse": __version__, **versions}, notes
     if verbose:
         print(env.describe())
         for note in notes:
