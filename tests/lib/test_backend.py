@@ -359,7 +359,10 @@ def _fake_jax_runtime(monkeypatch, platform="tpu"):
             None if name == "tensorflow" else (object() if name in ("jax", "keras") else real(name))
         ),
     )
-    monkeypatch.delenv("KERAS_BACKEND", raising=False)
+    # setup() sets KERAS_BACKEND: set it here first, so that the test's end removes it
+    # again (later tests start TensorFlow lessons in subprocesses of this process).
+    monkeypatch.setenv("KERAS_BACKEND", "tensorflow")
+    monkeypatch.delenv("KERAS_BACKEND")
     return seeds
 
 

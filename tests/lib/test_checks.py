@@ -747,23 +747,10 @@ def test_check_gradient_defaults_pass_a_correct_gradient_of_a_large_sum():
 
 
 @pytest.fixture
-def shell():
-    """IPython's shell with the pass-line hooks; its namespace and hooks are cleaned up."""
-    from IPython.core.interactiveshell import InteractiveShell
-
-    from dlcourse import checks
-
-    ipython = InteractiveShell.instance()
-    checks.register_hooks(ipython)
+def shell(ipython):
+    """IPython's shell with the pass-line hooks (tests/lib/conftest.py cleans it up)."""
     ipython.run_cell("from dlcourse import checks\nimport numpy as np\nimport dlcourse")
-    yield ipython
-    for event, hook in (
-        ("pre_run_cell", checks._pre_run_cell),
-        ("post_run_cell", checks._post_run_cell),
-    ):
-        if hook in ipython.events.callbacks[event]:
-            ipython.events.unregister(event, hook)
-    ipython.run_cell("%reset -f")
+    return ipython
 
 
 def run(shell, capsys, source: str) -> str:

@@ -105,14 +105,8 @@ def fixture_notebook():
 
 
 @pytest.fixture
-def shell(tmp_path):
+def shell(ipython, tmp_path):
     """An IPython shell that ran the fixture notebook up to the never-run answer."""
-    from IPython.core.interactiveshell import InteractiveShell
-
-    from dlcourse import checks
-
-    ipython = InteractiveShell.instance()
-    checks.register_hooks(ipython)
     notebook = fixture_notebook()
     path = tmp_path / "fixture.ipynb"
     nbformat.write(notebook, path)
@@ -120,14 +114,7 @@ def shell(tmp_path):
         if cell.cell_type == "code":
             ipython.run_cell(cell.source)
     ipython.user_ns["_fixture_path"] = str(path)
-    yield ipython
-    for event, hook in (
-        ("pre_run_cell", checks._pre_run_cell),
-        ("post_run_cell", checks._post_run_cell),
-    ):
-        if hook in ipython.events.callbacks[event]:
-            ipython.events.unregister(event, hook)
-    ipython.run_cell("%reset -f")
+    return ipython
 
 
 def test_report_of_the_fixture(shell):

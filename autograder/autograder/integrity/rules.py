@@ -107,7 +107,8 @@ DEFAULT_ALIASES: dict[str, str] = {
 #: ``dlcourse.checks.__all__`` (a test keeps the two equal): the names that
 #: ``from dlcourse.checks import *`` binds.
 DLCOURSE_CHECK_NAMES = _words(
-    "CheckError check_close check_dtype check_finite check_gradient check_shape check_type to_numpy"
+    "CheckError check_close check_dtype check_finite check_gradient check_shape check_type "
+    "needs register_hooks substitute to_numpy"
 )
 
 #: Rebinding a name imported as one of these (``np = fake``) is reported as patches-module.
