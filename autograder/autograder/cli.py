@@ -289,9 +289,15 @@ def cmd_collect(course, args) -> int:
 
 
 def cmd_grade(course, args) -> int:
+    import signal
+
     from autograder.grade import grade_all
     from autograder.sandbox import bubblewrap_available
 
+    # Ctrl-C stops the run cleanly even where `course` was started with SIGINT ignored
+    # (Python then installs no handler of its own: a parent that ignores it, nohup, some
+    # CI runners and test workers), as formgrader does.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     lessons = course.select(args.lesson)
     if not lessons:
         print("course grade: course.toml lists no lessons yet; nothing to grade")
