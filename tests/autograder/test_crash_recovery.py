@@ -445,3 +445,19 @@ def test_remove_canaries_maps_and_drops_restarts_and_cuts(tmp_path):
     assert len(back.cells) == 6
     assert [r["cell"] for r in result.restarts] == [1]
     assert result.truncated == [{"cell": 5, "scope": "cell", "limit_mb": 0.5}]
+
+
+def test_a_kernel_cannot_stretch_its_time_limit_inside_a_canary(tmp_path):
+    from autograder.sandbox.runner import CANARY_CREDIT_S
+
+    nb, canaries = canary_lesson("")
+    nb.cells[0].source = "from dlcourse import checks\n" + nb.cells[0].source
+    spend = CANARY_CREDIT_S + 5  # a kernel that "works" inside a canary, off the clock
+    nb.cells[5].source = f"import time\ntime.sleep({spend})\n" + nb.cells[5].source
+    nb.cells[6].source = "import time\ntime.sleep(4)\n" + nb.cells[6].source
+    # 5 s of the canary count, and the last cell's 4 s pass the notebook's 8 s.
+    limits = dataclasses.replace(LIMITS, cell_timeout=30, notebook_timeout=8)
+    executed, result = run(nb, tmp_path / "work", limits, canaries=canaries)
+
+    assert result.replies[5] == "error"  # the canary ran, and failed as it must
+    assert result.status == "notebook_timeout" and result.stopped_cell == 6, result

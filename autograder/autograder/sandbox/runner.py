@@ -76,6 +76,11 @@ _nbclient_log = _Quiet(log, {})
 # The watchdog kills the kernel this long after the notebook's time limit, whatever
 # nbclient is waiting for: the limit holds even if a kernel hangs in a way nbclient misses.
 _HARD_GRACE_S = 2 * IOPUB_TIMEOUT_S + 5
+# The notebook's clock gives back at most this much of a canary's time (a restart after a
+# crash in it included): canaries copy tests that took at most 2 s at release, so an
+# honest one costs the student nothing, and a kernel cannot stretch its own time limit
+# by spending it inside canaries (at most 3 x this).
+CANARY_CREDIT_S = 10.0
 _SANDBOX_HOME = "/tmp/home"  # inside the sandbox /tmp is a private tmpfs
 _THREAD_VARIABLES = (
     "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
@@ -408,7 +413,8 @@ class _Run:
                 stopped = await self._recover(index, cause)
 
     async def _run_canary(self, index: int, cell: NotebookNode) -> str | None:
-        """Run canary ``index`` off the notebook's clock; None, or why execution stopped.
+        """Run canary ``index`` off the notebook's clock (up to ``CANARY_CREDIT_S``); None,
+        or why execution stopped.
 
         Not run only when its original already crashed the kernel (the runner saw that;
         a crash costs the original its points, so it buys nothing). Otherwise it runs
@@ -423,12 +429,15 @@ class _Run:
         self.kernel.processes.hard_deadline = hard
         cause = await self._run_cell(index, cell, math.inf)
         stopped = None
+        credit = CANARY_CREDIT_S
         if cause is not None:
             self.crashed.add(index)
-            self.deadline += time.monotonic() - started  # the recovery gets the time back
+            given = min(time.monotonic() - started, credit)
+            self.deadline += given  # before the recovery, which needs the time
+            credit -= given
             started = time.monotonic()
             stopped = await self._recover(index, cause)
-        self.deadline += time.monotonic() - started
+        self.deadline += min(time.monotonic() - started, credit)
         if self.kernel is not None and self.kernel.processes is not None:
             self.kernel.processes.hard_deadline = self.deadline + _HARD_GRACE_S
         return stopped
