@@ -69,6 +69,7 @@ formgrader: setup
 
 colab-check:
 	scripts/colab/check $(LESSONS)
+	scripts/colab/check --jax $(LESSONS)
 
 lab: setup
 	$(BIN)/jupyter lab $(ROOT_FLAG) --notebook-dir=release

@@ -25,6 +25,7 @@ __version__ = "0.1.0"
 from dlcourse import checks, data, hints, plots  # noqa: E402
 from dlcourse.backend import Environment, colab_install_line, setup  # noqa: E402
 from dlcourse.checks import needs  # noqa: E402
+from dlcourse.gradients import value_and_gradients  # noqa: E402
 
 # The module dlcourse.progress stays importable by name (`from dlcourse.progress import
 # build_report`); the package attribute is the function that every lesson's last cell calls.
@@ -41,4 +42,5 @@ __all__ = [
     "plots",
     "progress",
     "setup",
+    "value_and_gradients",
 ]

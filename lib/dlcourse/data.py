@@ -11,7 +11,8 @@ comes from something already on the machine:
 * ``words``: Debian's word lists of five languages (``wamerican``, ``wfrench``, ...);
 * generated sets: ``linear``, ``curve``, ``moons``, ``circles``, ``spirals``, ``house_prices``.
 
-``as_dataset(X, y)`` turns arrays into a cached, prefetched ``tf.data`` pipeline for ``fit``.
+``as_dataset(X, y)`` turns arrays into a dataset built once for ``fit`` (``tf.data``, or a
+``keras.utils.PyDataset`` where TensorFlow is missing).
 
 ``mnist`` and ``imdb`` come only through Keras (its cache, or a download when the network
 is reachable); lessons use them only in optional cells.
@@ -33,6 +34,7 @@ from __future__ import annotations
 
 import difflib
 import gzip
+import importlib.util
 import os
 import socket
 import threading
@@ -1035,7 +1037,7 @@ def as_dataset(
     shuffle: bool = False,
     seed: int = 0,
 ) -> Any:
-    """A ``tf.data.Dataset`` of ``(X, y)`` batches, cached and prefetched, for ``fit``.
+    """The batches of ``(X, y)`` as a dataset for ``fit``, built once and reused.
 
     Given NumPy arrays, Keras builds a new input pipeline at every epoch and every
     validation pass; for the small models of the lessons that costs more than the
@@ -1043,6 +1045,11 @@ def as_dataset(
     ``evaluate`` or ``validation_data``; call ``fit(..., shuffle=False)``: the dataset
     shuffles itself (``shuffle=True`` here), and Keras warns that its own default
     ``shuffle=True`` does nothing for a dataset.
+
+    With TensorFlow installed this is a cached, prefetched ``tf.data.Dataset``, whatever
+    Keras' backend. Without it (Colab's TPU runtime: Keras on JAX), it is a
+    ``keras.utils.PyDataset`` over the same arrays with the same batches, which every
+    Keras backend reads.
 
     Args:
         X: inputs, shape (n, ...); y: targets, shape (n, ...), or None for inputs only.
@@ -1052,15 +1059,45 @@ def as_dataset(
     Returns:
         A dataset of ``(x_batch, y_batch)`` (or ``x_batch`` when y is None).
     """
-    import tensorflow as tf
-
     _check_count("batch_size", batch_size)
     if y is not None and len(X) != len(y):
         raise ValueError(f"X and y must have the same length, not {len(X)} and {len(y)}")
+    if importlib.util.find_spec("tensorflow") is None:
+        return _array_batches(X, y, batch_size, shuffle, seed)
+    import tensorflow as tf
+
     dataset = tf.data.Dataset.from_tensor_slices(X if y is None else (X, y)).cache()
     if shuffle:
         dataset = dataset.shuffle(len(X), seed=seed, reshuffle_each_iteration=True)
     return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+
+def _array_batches(X: Any, y: Any, batch_size: int, shuffle: bool, seed: int) -> Any:
+    """``as_dataset`` without TensorFlow: a ``keras.utils.PyDataset`` of array batches."""
+    import keras
+
+    X, y = np.asarray(X), None if y is None else np.asarray(y)
+
+    class ArrayBatches(keras.utils.PyDataset):
+        """Batches of in-memory arrays; a new seeded order every epoch when shuffling."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.rng = np.random.default_rng(seed)
+            self.order = self.rng.permutation(len(X)) if shuffle else np.arange(len(X))
+
+        def __len__(self) -> int:
+            return -(-len(X) // batch_size)
+
+        def __getitem__(self, index: int) -> Any:
+            rows = self.order[index * batch_size : (index + 1) * batch_size]
+            return X[rows] if y is None else (X[rows], y[rows])
+
+        def on_epoch_end(self) -> None:
+            if shuffle:
+                self.order = self.rng.permutation(len(X))
+
+    return ArrayBatches()
 
 
 # --------------------------------------------------------------------------- splitting
