@@ -75,7 +75,9 @@ def _tensorflow(loss_fn: Callable[[], Any], variables: list) -> tuple[Any, list]
         value = loss_fn()
     grads = tape.gradient(value, [v.value for v in variables])
     # A variable the loss does not reach gets zeros, as on JAX, not None.
-    return value, [tf.zeros_like(v.value) if g is None else g for v, g in zip(variables, grads)]
+    return value, [
+        tf.zeros_like(v.value) if g is None else g for v, g in zip(variables, grads, strict=True)
+    ]
 
 
 def _jax(loss_fn: Callable[[], Any], variables: list) -> tuple[Any, list]:
@@ -97,7 +99,7 @@ def _jax(loss_fn: Callable[[], Any], variables: list) -> tuple[Any, list]:
     owners: dict[int, Any] = {}  # the other variables loss_fn assigned, by id
 
     def pure(values: list) -> tuple[Any, dict]:
-        with Recording(list(zip(variables, values))) as scope:
+        with Recording(list(zip(variables, values, strict=True))) as scope:
             value = loss_fn()
         new_values = {}
         for key, variable in scope.assigned.items():
@@ -106,9 +108,7 @@ def _jax(loss_fn: Callable[[], Any], variables: list) -> tuple[Any, list]:
                 new_values[key] = scope.get_current_value(variable)
         return value, new_values
 
-    (value, updates), grads = jax.value_and_grad(pure, has_aux=True)(
-        [v.value for v in variables]
-    )
+    (value, updates), grads = jax.value_and_grad(pure, has_aux=True)([v.value for v in variables])
     for key, new in updates.items():
         owners[key].assign(new)
     return value, list(grads)
