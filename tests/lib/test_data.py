@@ -557,3 +557,57 @@ def test_as_dataset_shuffles_every_epoch_with_a_seed():
 def test_as_dataset_rejects_mismatched_lengths():
     with pytest.raises(ValueError, match="same length, not 3 and 2"):
         data.as_dataset(np.zeros(3), np.zeros(2))
+
+
+@pytest.fixture
+def without_tensorflow(monkeypatch):
+    """``as_dataset`` as on Colab's TPU runtime, where TensorFlow is not installed."""
+    real_find_spec = data.importlib.util.find_spec
+    monkeypatch.setattr(
+        data.importlib.util,
+        "find_spec",
+        lambda name, *args: None if name == "tensorflow" else real_find_spec(name, *args),
+    )
+
+
+def test_as_dataset_without_tensorflow_is_a_keras_py_dataset(without_tensorflow):
+    import keras
+
+    X = np.arange(10, dtype=np.float32).reshape(10, 1)
+    y = np.arange(10) % 2
+    dataset = data.as_dataset(X, y, batch_size=4)
+    assert isinstance(dataset, keras.utils.PyDataset)
+    batches = [dataset[i] for i in range(len(dataset))]
+    assert [len(xb) for xb, _ in batches] == [4, 4, 2]
+    assert np.concatenate([xb for xb, _ in batches]).ravel().tolist() == list(range(10))
+    assert np.concatenate([yb for _, yb in batches]).tolist() == y.tolist()
+    inputs_only = data.as_dataset(X, batch_size=3)
+    assert np.asarray(inputs_only[3]).ravel().tolist() == [9.0]
+
+
+def test_as_dataset_without_tensorflow_shuffles_every_epoch_with_a_seed(without_tensorflow):
+    X = np.arange(50, dtype=np.float32)
+    dataset = data.as_dataset(X, batch_size=50, shuffle=True, seed=3)
+    first = dataset[0].tolist()
+    dataset.on_epoch_end()
+    second = dataset[0].tolist()
+    assert first != second and sorted(first) == sorted(second) == list(range(50))
+    assert data.as_dataset(X, batch_size=50, shuffle=True, seed=3)[0].tolist() == first
+    assert data.as_dataset(X, batch_size=50)[0].tolist() == list(range(50))
+
+
+def test_a_model_fits_on_as_dataset_without_tensorflow(without_tensorflow):
+    import keras
+
+    X = np.linspace(-1, 1, 64, dtype=np.float32).reshape(64, 1)
+    y = 3 * X
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    model.compile(keras.optimizers.SGD(0.5), "mse")
+    history = model.fit(
+        data.as_dataset(X, y, batch_size=16, shuffle=True),
+        validation_data=data.as_dataset(X, y, batch_size=64),
+        epochs=20,
+        shuffle=False,
+        verbose=0,
+    )
+    assert history.history["val_loss"][-1] < 1e-2 < history.history["val_loss"][0]
