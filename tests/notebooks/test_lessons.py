@@ -83,6 +83,30 @@ def test_lesson_follows_the_pattern(lesson):
     assert not problems, f"{lesson}: " + "; ".join(problems)
 
 
+# TensorFlow spelled in code: the module, its usual alias, or its tape and graph functions.
+TENSORFLOW = re.compile(r"\btensorflow\b|\btf\.\w|GradientTape|\.numpy\(\)")
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_student_code_runs_on_either_backend_unless_the_lesson_teaches_tensorflow(lesson):
+    """Colab's TPU runtime has Keras on JAX and no TensorFlow: a lesson that does not ask for
+    TensorFlow (`requires_tensorflow=True`) keeps it out of all the code its student copy
+    holds (the hidden tests, stripped from that copy, may use it). `.numpy()` counts too:
+    JAX arrays have none. `make colab-check` runs those copies on JAX."""
+    released = nbformat.read(COURSE.release / lesson / f"{lesson}.ipynb", as_version=4)
+    code = [c for c in released.cells if c.cell_type == "code"]
+    if any("requires_tensorflow=True" in c.source for c in code):
+        pytest.skip(f"{lesson} teaches TensorFlow itself")
+    found = [
+        f"cell {index}: {line.strip()[:80]}"
+        for index, cell in enumerate(released.cells)
+        if cell.cell_type == "code"
+        for line in cell.source.splitlines()
+        if TENSORFLOW.search(line.split("#")[0])
+    ]
+    assert not found, f"{lesson}: TensorFlow in the student copy's code:\n" + "\n".join(found)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "lesson", [pytest.param(x, marks=pytest.mark.xdist_group(f"release-{x}")) for x in LESSONS]
