@@ -641,15 +641,16 @@ def check_dtype(name: str, got: Any, expected: Any) -> None:
         wanted = _KIND_NAMES.get(kind, f"a dtype of kind {kind.__name__}")
         raise CheckError(
             f"`{name}` has dtype {found.name}, but it should have {wanted}. "
-            "Convert it with `.astype(...)` (NumPy) or `tf.cast(...)` (TensorFlow), or "
-            "find where it got this dtype."
+            "Convert it with `.astype(...)` (NumPy), `tf.cast(...)` (TensorFlow) or "
+            "`keras.ops.cast(...)` (Keras), or find where it got this dtype."
         )
     if found == wanted_dtype:
         return
     raise CheckError(
         f"`{name}` has dtype {found.name}, but it should have dtype {wanted_dtype.name}. "
-        f"Convert it with `.astype(np.{wanted_dtype.name})` (NumPy) or "
-        f"`tf.cast(x, tf.{wanted_dtype.name})` (TensorFlow), or find where it got this dtype."
+        f"Convert it with `.astype(np.{wanted_dtype.name})` (NumPy), "
+        f"`tf.cast(x, tf.{wanted_dtype.name})` (TensorFlow) or "
+        f'`keras.ops.cast(x, "{wanted_dtype.name}")` (Keras), or find where it got this dtype.'
     )
 
 

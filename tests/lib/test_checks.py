@@ -235,6 +235,7 @@ def test_check_dtype_message_for_one_dtype():
     message = fails(check_dtype, "x", np.zeros(3), "float32")
     assert "`x` has dtype float64, but it should have dtype float32" in message
     assert "astype(np.float32)" in message and "tf.cast" in message
+    assert 'keras.ops.cast(x, "float32")' in message
 
 
 @pytest.mark.parametrize(
