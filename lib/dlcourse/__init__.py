@@ -22,7 +22,7 @@ __version__ = "0.1.0"
 
 # `checks` is imported eagerly on purpose: it binds the NumPy functions it compares with
 # when it is first imported, which the locked set-up cell does before any student code.
-from dlcourse import checks, data, hints, plots  # noqa: E402
+from dlcourse import checks, data, diagrams, hints, plots  # noqa: E402
 from dlcourse.backend import Environment, colab_install_line, setup  # noqa: E402
 from dlcourse.checks import needs  # noqa: E402
 from dlcourse.gradients import value_and_gradients  # noqa: E402
@@ -37,6 +37,7 @@ __all__ = [
     "checks",
     "colab_install_line",
     "data",
+    "diagrams",
     "hints",
     "needs",
     "plots",
