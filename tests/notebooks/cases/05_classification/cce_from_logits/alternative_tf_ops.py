@@ -1,4 +1,9 @@
 # TensorFlow's fused cross-entropy ops, in float64
+# (on a CPU or GPU runtime, where TensorFlow is installed; the set-up cell does not
+# import it)
+import tensorflow as tf
+
+
 def cce_from_logits(y, logits):
     logits = tf.constant(np.asarray(logits, dtype=np.float64))
     y = np.asarray(y)
