@@ -24,14 +24,18 @@ from typing import Any
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.patches import Circle, FancyBboxPatch, Patch, Polygon
+from matplotlib.patches import Circle, FancyBboxPatch, Patch, Polygon, Rectangle
 
 from dlcourse.plots import _figure_and_axes
 
 __all__ = [
     "PALETTE",
     "computational_graph",
+    "convolution_window",
     "dense_layer",
+    "gan",
+    "lstm_cell",
+    "vae",
 ]
 
 # The colours of every diagram: fills of the kinds of boxes, and the two arrow colours of
@@ -560,4 +564,508 @@ def computational_graph(
         va="bottom",
     )
     _title(ax, title, "The chain rule on a computational graph")
+    return fig
+
+
+# --------------------------------------------------------------- convolution_window
+
+
+def _padding(padding: Any, input_size: int, kernel_size: int, stride: int) -> tuple[int, int]:
+    """Zeros added before and after the input along one axis, as Keras pads.
+
+    "valid" adds none; "same" adds enough that the output has ceil(n / s) cells, half
+    before and the rest (one more when odd) after; an int p adds p on both sides.
+    """
+    if isinstance(padding, str):
+        if padding == "valid":
+            return 0, 0
+        if padding == "same":
+            out = -(-input_size // stride)
+            total = max((out - 1) * stride + kernel_size - input_size, 0)
+            return total // 2, total - total // 2
+    elif isinstance(padding, int | np.integer) and not isinstance(padding, bool) and padding >= 0:
+        return int(padding), int(padding)
+    raise ValueError(f'padding must be "valid", "same" or an integer >= 0, got {padding!r}')
+
+
+def _conv_output_size(
+    input_size: int, kernel_size: int, stride: int, before: int, after: int
+) -> int:
+    """floor((n + 2p - k) / s) + 1, with 2p the zeros added on both sides together."""
+    return (input_size + before + after - kernel_size) // stride + 1
+
+
+def convolution_window(
+    input_size: int = 5,
+    kernel_size: int = 3,
+    stride: int = 1,
+    padding: str | int = "valid",
+    position: tuple[int, int] = (0, 0),
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Where one output cell of a 2-D convolution comes from.
+
+    The input grid (with its zero border when padded), the kernel window highlighted
+    where it sits to produce output cell ``position``, the kernel itself, and the output
+    grid with that cell highlighted. The output has ``floor((n + 2p - k) / s) + 1`` cells
+    per side; the figure writes the formula with the numbers filled in.
+
+    Args:
+        input_size: n, the input's height and width (1 to 12).
+        kernel_size: k, the kernel's height and width (1 to n).
+        stride: s, how many cells the window moves from one output cell to the next (1 to 12).
+        padding: ``"valid"`` (no zeros: the window stays inside the input), ``"same"``
+            (zeros so that the output has ceil(n / s) cells, as in Keras: when the zeros
+            needed are odd, the extra one goes after), or an int p (p zeros on every side).
+        position: (row, column) of the output cell to show, counted from 0.
+        ax: Axes to draw into; default a new figure.
+        title: default e.g. "3x3 kernel on a 5x5 input, stride 1, padding 'valid'".
+
+    Returns:
+        The figure.
+
+    Raises:
+        ValueError: a size or stride < 1, a kernel larger than the input, an unknown
+            padding, or a position outside the output grid.
+    """
+    n = _check_count(input_size, "input_size", 12)
+    integer = isinstance(kernel_size, int | np.integer) and not isinstance(kernel_size, bool)
+    if integer and kernel_size > n:
+        raise ValueError(
+            f"the kernel ({kernel_size}x{kernel_size}) is larger than the input "
+            f"({n}x{n}): kernel_size must be at most input_size"
+        )
+    k = _check_count(kernel_size, "kernel_size", n)
+    s = _check_count(stride, "stride", 12)
+    before, after = _padding(padding, n, k, s)
+    out = _conv_output_size(n, k, s, before, after)
+    if (
+        not isinstance(position, tuple | list)
+        or len(position) != 2
+        or not all(isinstance(v, int | np.integer) and not isinstance(v, bool) for v in position)
+    ):
+        raise ValueError(f"position must be a (row, column) pair of ints, got {position!r}")
+    row, col = (int(v) for v in position)
+    if not (0 <= row < out and 0 <= col < out):
+        raise ValueError(
+            f"position {(row, col)} is outside the {out}x{out} output: row and column must "
+            f"be in 0..{out - 1}"
+        )
+
+    padded = n + before + after
+    gap = 1.8
+    kernel_x = padded + gap
+    output_x = kernel_x + k + gap
+    width = output_x + out + 0.3
+    # 1.5 below the grids for the formula; above them, room for the grids' names (the
+    # input's takes two lines when padded).
+    height = 1.5 + padded + (1.3 if before or after else 0.85)
+    fig, ax = _canvas(ax, width, height, (8.0, max(3.0, min(4.5, 8.0 * height / width))))
+    ax.set_xlim(-0.3, width)
+
+    base = 1.5  # the grids' bottom edge
+    cell_font = max(6.0, min(NOTE_SIZE, 60.0 / max(padded, 6)))
+
+    def cell(x: float, y: float, colour: str, text: str = "", alpha: float = 1.0) -> None:
+        ax.add_patch(
+            Rectangle(
+                (x, y),
+                1,
+                1,
+                facecolor=colour,
+                alpha=alpha,
+                edgecolor=PALETTE["edge"],
+                linewidth=0.8,
+            )
+        )
+        if text:
+            ax.text(
+                x + 0.5,
+                y + 0.5,
+                text,
+                ha="center",
+                va="center",
+                fontsize=cell_font,
+                color=PALETTE["muted"],
+            )
+
+    # The input, with its zeros; rows are counted from the top.
+    for i in range(padded):
+        for j in range(padded):
+            inside = before <= i < before + n and before <= j < before + n
+            y = base + padded - 1 - i
+            if inside:
+                cell(j, y, PALETTE["input"])
+            else:
+                cell(j, y, PALETTE["padding"], "0")
+    # The window that makes output cell (row, col).
+    wi, wj = row * s, col * s
+    window = Rectangle(
+        (wj, base + padded - wi - k),
+        k,
+        k,
+        facecolor=PALETTE["highlight"],
+        alpha=0.35,
+        edgecolor=PALETTE["highlight"],
+        linewidth=3.0,
+    )
+    ax.add_patch(window)
+
+    # The kernel, level with the middle of the input.
+    kernel_base = base + (padded - k) / 2
+    for i in range(k):
+        for j in range(k):
+            cell(kernel_x + j, kernel_base + k - 1 - i, PALETTE["highlight"], alpha=0.55)
+
+    # The output, with the cell this window makes.
+    output_base = base + (padded - out) / 2
+    for i in range(out):
+        for j in range(out):
+            chosen = (i, j) == (row, col)
+            cell(
+                output_x + j,
+                output_base + out - 1 - i,
+                PALETTE["highlight"] if chosen else PALETTE["unit"],
+                alpha=0.9 if chosen else 1.0,
+            )
+
+    middle = base + padded / 2
+    ax.text(padded + gap / 2, middle, "$*$", ha="center", va="center", fontsize=18)
+    ax.text(kernel_x + k + gap / 2, middle, "$=$", ha="center", va="center", fontsize=16)
+    padding_note = ""
+    if before or after:
+        zeros = f"{before}" if before == after else f"{before} before, {after} after"
+        padding_note = f"\n+ zero padding {zeros}"
+    ax.text(
+        padded / 2,
+        base + padded + 0.2,
+        f"input {n}x{n}{padding_note}",
+        ha="center",
+        va="bottom",
+        fontsize=NOTE_SIZE,
+    )
+    ax.text(
+        kernel_x + k / 2,
+        kernel_base + k + 0.2,
+        f"kernel {k}x{k}",
+        ha="center",
+        va="bottom",
+        fontsize=NOTE_SIZE,
+    )
+    ax.text(
+        output_x + out / 2,
+        output_base + out + 0.2,
+        f"output {out}x{out}\ncell {(row, col)}",
+        ha="center",
+        va="bottom",
+        fontsize=NOTE_SIZE,
+    )
+    two_p = f"2 \\cdot {before}" if before == after else f"{before} + {after}"
+    ax.text(
+        width / 2,
+        0.6,
+        "output size $= \\lfloor (n + 2p - k) / s \\rfloor + 1 = "
+        f"\\lfloor ({n} + {two_p} - {k}) / {s} \\rfloor + 1 = {out}$",
+        ha="center",
+        va="center",
+        fontsize=FONT_SIZE,
+    )
+    shown = f"'{padding}'" if isinstance(padding, str) else f"{padding}"
+    _title(ax, title, f"{k}x{k} kernel on a {n}x{n} input, stride {s}, padding {shown}")
+    return fig
+
+
+# ------------------------------------------------------------------------ lstm_cell
+
+
+def lstm_cell(*, ax: Axes | None = None, title: str | None = None) -> Figure:
+    """An LSTM cell: the cell state runs along the top, the four gates below it.
+
+    The old cell state c_{t-1} is multiplied by the forget gate f_t, then the input gate
+    times the candidate, i_t * g_t, is added: c_t = f_t * c_{t-1} + i_t * g_t. The new
+    hidden state is h_t = o_t * tanh(c_t). All four gates read [h_{t-1}, x_t]; f, i and o
+    squash with a sigmoid (values in (0, 1): how much to let through), g with tanh (the
+    new content, in (-1, 1)). Products are element-wise.
+
+    Args:
+        ax: Axes to draw into; default a new figure.
+        title: default "An LSTM cell".
+
+    Returns:
+        The figure.
+    """
+    width, height = 17.0, 8.0
+    fig, ax = _canvas(ax, width, height, (8.0, 4.0))
+    cell_y, gate_y, bus_y = 6.3, 3.0, 1.5
+    f_x, i_x, g_x, o_x, out_x = 4.2, 6.0, 7.8, 10.0, 12.2
+    join_x = 2.9  # where h_{t-1} and x_t are joined
+
+    ax.add_patch(
+        FancyBboxPatch(
+            (2.2, 0.95),
+            11.4,
+            6.1,
+            boxstyle="round,pad=0.1",
+            facecolor="#f7f7f7",
+            edgecolor=PALETTE["muted"],
+            linewidth=1.0,
+            zorder=0,
+        )
+    )
+
+    def op(x: float, y: float, symbol: str) -> Circle:
+        return _circle(ax, x, y, 0.34, symbol, colour=PALETTE["operation"], fontsize=13)
+
+    def gate(x: float, symbol: str, name: str, box_width: float = 1.3) -> FancyBboxPatch:
+        return _box(
+            ax,
+            x,
+            gate_y,
+            f"{symbol}\n{name}",
+            width=box_width,
+            height=1.15,
+            colour=PALETTE["gate"],
+        )
+
+    def label(x: float, y: float, text: str, ha: str = "left") -> None:
+        ax.text(x, y, text, ha=ha, va="center", fontsize=FONT_SIZE)
+
+    # The cell state, left to right along the top.
+    forget = op(f_x, cell_y, "$\\times$")
+    add = op(g_x, cell_y, "$+$")
+    label(0.1, cell_y, "$c_{t-1}$")
+    _arrow(ax, (1.2, cell_y), (f_x, cell_y), to_patch=forget)
+    _arrow(ax, (f_x, cell_y), (g_x, cell_y), from_patch=forget, to_patch=add)
+    _arrow(ax, (g_x, cell_y), (15.9, cell_y), from_patch=add)
+    label(16.0, cell_y, "$c_t$")
+
+    # The inputs, joined and fed to every gate.
+    label(0.1, bus_y, "$h_{t-1}$")
+    _line(ax, [(1.25, bus_y), (o_x, bus_y)])
+    ax.text(join_x, 0.1, "$x_t$", ha="center", va="bottom", fontsize=FONT_SIZE)
+    _line(ax, [(join_x, 0.55), (join_x, bus_y)])
+    ax.plot([join_x], [bus_y], "o", color=PALETTE["edge"], markersize=4)
+    ax.text(
+        (f_x + i_x) / 2 + 0.4,
+        bus_y - 0.2,
+        "$[h_{t-1}, x_t]$",
+        ha="center",
+        va="top",
+        fontsize=NOTE_SIZE,
+    )
+    gates = {
+        "f": gate(f_x, "$\\sigma$", "forget"),
+        "i": gate(i_x, "$\\sigma$", "input"),
+        "g": gate(g_x, "tanh", "candidate", box_width=1.75),
+        "o": gate(o_x, "$\\sigma$", "output"),
+    }
+    for name, x in (("f", f_x), ("i", i_x), ("g", g_x), ("o", o_x)):
+        _arrow(ax, (x, bus_y), (x, gate_y), to_patch=gates[name])
+
+    # forget: f_t scales the old state.
+    _arrow(ax, (f_x, gate_y), (f_x, cell_y), from_patch=gates["f"], to_patch=forget)
+    label(f_x + 0.15, 4.65, "$f_t$")
+    # input times candidate, added to the state.
+    scale = op(g_x, 4.75, "$\\times$")
+    _line(ax, [(i_x, gate_y + 0.6), (i_x, 4.75)])
+    _arrow(ax, (i_x, 4.75), (g_x, 4.75), to_patch=scale)
+    label(i_x - 0.15, 4.15, "$i_t$", ha="right")
+    _arrow(ax, (g_x, gate_y), (g_x, 4.75), from_patch=gates["g"], to_patch=scale)
+    label(g_x + 0.15, 3.95, "$g_t$")
+    _arrow(ax, (g_x, 4.75), (g_x, cell_y), from_patch=scale, to_patch=add)
+    # output: h_t = o_t * tanh(c_t).
+    squash = _box(ax, out_x, 4.75, "tanh", width=1.2, height=0.7, colour=PALETTE["operation"])
+    _arrow(ax, (out_x, cell_y), (out_x, 4.75), to_patch=squash)
+    ax.plot([out_x], [cell_y], "o", color=PALETTE["edge"], markersize=4)
+    mix = op(out_x, gate_y, "$\\times$")
+    _arrow(ax, (out_x, 4.75), (out_x, gate_y), from_patch=squash, to_patch=mix)
+    _arrow(ax, (o_x, gate_y), (out_x, gate_y), from_patch=gates["o"], to_patch=mix)
+    label((o_x + out_x) / 2 + 0.25, gate_y + 0.3, "$o_t$", ha="center")
+    _arrow(ax, (out_x, gate_y), (15.9, gate_y), from_patch=mix)
+    label(16.0, gate_y, "$h_t$")
+
+    ax.text(
+        8.6,
+        0.35,
+        "$c_t = f_t \\odot c_{t-1} + i_t \\odot g_t$      $h_t = o_t \\odot \\tanh(c_t)$",
+        ha="center",
+        va="center",
+        fontsize=FONT_SIZE,
+    )
+    _title(ax, title, "An LSTM cell")
+    return fig
+
+
+# ------------------------------------------------------------------------ vae, gan
+
+
+def vae(*, ax: Axes | None = None, title: str | None = None) -> Figure:
+    """A variational autoencoder, as a block diagram.
+
+    x -> encoder -> (mu, log sigma^2) -> z = mu + sigma * eps, with eps ~ N(0, I) drawn
+    from outside the network (the reparameterisation trick: the gradient reaches mu and
+    sigma through a product, not through a random draw) -> decoder -> x_hat. The loss is
+    the reconstruction error plus the KL divergence of N(mu, sigma^2) from N(0, I).
+
+    Args:
+        ax: Axes to draw into; default a new figure.
+        title: default "A variational autoencoder (VAE)".
+
+    Returns:
+        The figure.
+    """
+    width, height = 17.0, 6.9
+    fig, ax = _canvas(ax, width, height, (8.0, 3.6))
+    row = 5.0
+    x_in = _box(ax, 0.8, row, "$x$", width=1.0, height=0.9, colour=PALETTE["input"])
+    encoder = _block(ax, 3.2, row, "encoder", width=2.6, height=2.6, narrowing="right")
+    mu = _box(ax, 6.3, row + 1.0, "$\\mu$", width=1.5, height=0.8, colour=PALETTE["unit"])
+    log_var = _box(
+        ax, 6.3, row - 1.0, "$\\log \\sigma^2$", width=1.5, height=0.8, colour=PALETTE["unit"]
+    )
+    z = _box(
+        ax,
+        9.5,
+        row,
+        "$z = \\mu + \\sigma \\odot \\epsilon$",
+        width=2.9,
+        height=0.95,
+        colour=PALETTE["operation"],
+    )
+    noise = _box(
+        ax,
+        9.5,
+        row - 2.4,
+        "$\\epsilon \\sim \\mathcal{N}(0, I)$",
+        width=2.4,
+        height=0.85,
+        colour=PALETTE["noise"],
+    )
+    decoder = _block(ax, 13.2, row, "decoder", width=2.6, height=2.6, narrowing="left")
+    x_out = _box(ax, 16.2, row, "$\\hat{x}$", width=1.0, height=0.9, colour=PALETTE["input"])
+
+    _arrow(ax, (0.8, row), (3.2, row), from_patch=x_in, to_patch=encoder)
+    _arrow(ax, (3.2, row + 0.4), (6.3, row + 1.0), from_patch=encoder, to_patch=mu)
+    _arrow(ax, (3.2, row - 0.4), (6.3, row - 1.0), from_patch=encoder, to_patch=log_var)
+    _arrow(ax, (6.3, row + 1.0), (9.5, row), from_patch=mu, to_patch=z)
+    _arrow(ax, (6.3, row - 1.0), (9.5, row), from_patch=log_var, to_patch=z)
+    ax.text(
+        6.3,
+        row - 1.55,
+        "$\\sigma = \\exp(\\log \\sigma^2 / 2)$",
+        ha="center",
+        va="top",
+        fontsize=NOTE_SIZE,
+        color=PALETTE["muted"],
+    )
+    _arrow(ax, (9.5, row - 2.4), (9.5, row), from_patch=noise, to_patch=z)
+    ax.text(
+        10.95,
+        row - 2.4,
+        "random, from outside:\ngradients flow through $\\mu$ and $\\sigma$",
+        ha="left",
+        va="center",
+        fontsize=NOTE_SIZE,
+        color=PALETTE["muted"],
+    )
+    _arrow(ax, (9.5, row), (13.2, row), from_patch=z, to_patch=decoder)
+    _arrow(ax, (13.2, row), (16.2, row), from_patch=decoder, to_patch=x_out)
+
+    ax.text(
+        width / 2,
+        1.55,
+        "loss $=$ reconstruction $\\|x - \\hat{x}\\|^2$ $+$ "
+        "$\\mathrm{KL}(\\mathcal{N}(\\mu, \\sigma^2)\\,\\|\\,\\mathcal{N}(0, I))$",
+        ha="center",
+        va="top",
+        fontsize=FONT_SIZE,
+        color=PALETTE["backward"],
+    )
+    ax.text(
+        width / 2,
+        0.95,
+        "$\\mathrm{KL} = -\\dfrac{1}{2} \\sum_j (1 + \\log \\sigma_j^2 - \\mu_j^2 - \\sigma_j^2)$",
+        ha="center",
+        va="top",
+        fontsize=FONT_SIZE,
+        color=PALETTE["backward"],
+    )
+    _title(ax, title, "A variational autoencoder (VAE)")
+    return fig
+
+
+def gan(*, ax: Axes | None = None, title: str | None = None) -> Figure:
+    """A generative adversarial network, as a block diagram.
+
+    Noise z ~ N(0, I) -> generator -> fake samples G(z). Real samples x and fakes both go
+    to the discriminator, which gives D(.) = the probability that its input is real. The
+    discriminator is trained to tell them apart, the generator to fool it (the usual
+    non-saturating loss): both losses are written on the figure.
+
+    Args:
+        ax: Axes to draw into; default a new figure.
+        title: default "A generative adversarial network (GAN)".
+
+    Returns:
+        The figure.
+    """
+    width, height = 17.0, 7.2
+    fig, ax = _canvas(ax, width, height, (8.0, 3.7))
+    real_y, fake_y, d_y = 5.6, 2.4, 4.0
+    noise = _box(
+        ax,
+        1.3,
+        fake_y,
+        "$z \\sim \\mathcal{N}(0, I)$",
+        width=2.5,
+        height=0.9,
+        colour=PALETTE["noise"],
+    )
+    generator = _block(ax, 4.7, fake_y, "generator\n$G$", width=2.4, height=2.2, narrowing="left")
+    fake = _box(ax, 8.0, fake_y, "fake $G(z)$", width=2.1, height=0.9, colour=PALETTE["input"])
+    real = _box(ax, 8.0, real_y, "real data $x$", width=2.1, height=0.9, colour=PALETTE["input"])
+    discriminator = _block(
+        ax, 11.6, d_y, "discriminator\n$D$", width=2.8, height=2.6, narrowing="right"
+    )
+    verdict = _box(
+        ax,
+        15.2,
+        d_y,
+        "$D(\\cdot)$ = P(real)",
+        width=2.9,
+        height=0.9,
+        colour=PALETTE["loss"],
+    )
+    _arrow(ax, (1.3, fake_y), (4.7, fake_y), from_patch=noise, to_patch=generator)
+    _arrow(ax, (4.7, fake_y), (8.0, fake_y), from_patch=generator, to_patch=fake)
+    _arrow(ax, (8.0, fake_y), (11.6, d_y - 0.4), from_patch=fake, to_patch=discriminator)
+    _arrow(ax, (8.0, real_y), (11.6, d_y + 0.4), from_patch=real, to_patch=discriminator)
+    _arrow(ax, (11.6, d_y), (15.2, d_y), from_patch=discriminator, to_patch=verdict)
+
+    losses = (
+        "discriminator loss $= -\\log D(x) - \\log(1 - D(G(z)))$",
+        "generator loss $= -\\log D(G(z))$",
+    )
+    for i, text in enumerate(losses):
+        ax.text(
+            width - 0.1,
+            1.1 - 0.65 * i,
+            text,
+            ha="right",
+            va="center",
+            fontsize=FONT_SIZE,
+            color=PALETTE["backward"],
+        )
+    ax.text(
+        0.1,
+        real_y,
+        "the two are trained in turn:\nD to tell real from fake,\nG to fool D",
+        ha="left",
+        va="center",
+        fontsize=NOTE_SIZE,
+        color=PALETTE["muted"],
+    )
+    _title(ax, title, "A generative adversarial network (GAN)")
     return fig

@@ -14,6 +14,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import pytest
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 from matplotlib.text import Annotation, Text
 
 import dlcourse
@@ -258,3 +259,209 @@ def test_computational_graph_stays_finite_for_a_saturated_sigmoid():
 def test_computational_graph_refuses_bad_numbers(kwargs, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         diagrams.computational_graph(**kwargs)
+
+
+# --------------------------------------------------------------- convolution_window
+
+
+def output_size(fig: Figure) -> int:
+    (formula,) = [t for t in texts(fig) if t.startswith("output size")]
+    size = int(re.search(r"= (\d+)\$$", formula).group(1))
+    assert f"output {size}x{size}" in joined(fig)
+    return size
+
+
+def window(fig: Figure) -> Rectangle:
+    (found,) = [p for p in fig.axes[0].patches if isinstance(p, Rectangle) and p.get_width() > 1]
+    return found
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "size", "zeros"),
+    [
+        ({}, 3, 0),  # floor((5 - 3) / 1) + 1
+        ({"padding": "same"}, 5, 7**2 - 5**2),  # one zero on each side: 7x7 minus 5x5
+        ({"stride": 2}, 2, 0),  # floor((5 - 3) / 2) + 1
+        ({"stride": 2, "padding": "same"}, 3, 7**2 - 5**2),  # ceil(5 / 2), one zero on each side
+        ({"input_size": 7, "stride": 2}, 3, 0),
+        ({"input_size": 6, "kernel_size": 4, "padding": "same"}, 6, 9**2 - 6**2),  # 1 + 2
+        ({"padding": 2}, 7, 9**2 - 5**2),  # floor((5 + 4 - 3) / 1) + 1
+        ({"input_size": 4, "kernel_size": 4}, 1, 0),
+        ({"input_size": 1, "kernel_size": 1}, 1, 0),
+    ],
+)
+def test_convolution_window_output_size(kwargs, size, zeros):
+    fig = diagrams.convolution_window(**kwargs)
+    assert isinstance(fig, Figure)
+    assert output_size(fig) == size
+    assert texts(fig).count("0") == zeros
+    assert_readable(fig)
+
+
+def test_convolution_window_highlights_the_window_and_its_output_cell():
+    fig = diagrams.convolution_window(7, 3, stride=2, position=(1, 2))
+    box = window(fig)
+    assert (box.get_x(), box.get_width(), box.get_height()) == (4, 3, 3)  # column 2 * stride 2
+    ax = fig.axes[0]
+    orange = matplotlib.colors.to_rgba(diagrams.PALETTE["highlight"])[:3]
+    cells = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_width() == 1]
+    chosen = [p for p in cells if p.get_facecolor()[:3] == orange and p.get_alpha() == 0.9]
+    assert len(chosen) == 1
+    assert len(cells) == 7 * 7 + 3 * 3 + 3 * 3
+    drawn = joined(fig)
+    assert "cell (1, 2)" in drawn and "kernel 3x3" in drawn and "input 7x7" in drawn
+    assert "\\lfloor (7 + 2 \\cdot 0 - 3) / 2 \\rfloor + 1 = 3" in drawn
+    assert ax.get_title() == "3x3 kernel on a 7x7 input, stride 2, padding 'valid'"
+
+
+def test_convolution_window_same_padding_names_its_zeros():
+    drawn = joined(diagrams.convolution_window(6, 4, padding="same", position=(5, 5)))
+    assert "+ zero padding 1 before, 2 after" in drawn
+    assert "(6 + 1 + 2 - 4) / 1" in drawn
+    assert "+ zero padding 1" in joined(diagrams.convolution_window(padding="same"))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"kernel_size": 6}, "the kernel (6x6) is larger than the input (5x5)"),
+        ({"input_size": 3, "kernel_size": 5, "padding": "same"}, "larger than the input (3x3)"),
+        ({"position": (3, 0)}, "position (3, 0) is outside the 3x3 output: row and column"),
+        ({"position": (0, -1)}, "position (0, -1) is outside the 3x3 output"),
+        ({"stride": 2, "position": (0, 2)}, "position (0, 2) is outside the 2x2 output"),
+        ({"position": (1,)}, "position must be a (row, column) pair of ints"),
+        ({"position": (0.0, 1)}, "position must be a (row, column) pair of ints"),
+        ({"input_size": 0}, "input_size must be at least 1, got 0"),
+        ({"kernel_size": 0}, "kernel_size must be at least 1, got 0"),
+        ({"stride": 0}, "stride must be at least 1, got 0"),
+        ({"input_size": 13}, "input_size must be at most 12"),
+        ({"padding": "full"}, 'padding must be "valid", "same" or an integer >= 0'),
+        ({"padding": -1}, 'padding must be "valid", "same" or an integer >= 0, got -1'),
+    ],
+)
+def test_convolution_window_refuses_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        diagrams.convolution_window(**kwargs)
+
+
+# ------------------------------------------------------------------------ lstm_cell
+
+
+def test_lstm_cell_draws_the_state_the_gates_and_the_equations():
+    fig = diagrams.lstm_cell()
+    assert isinstance(fig, Figure)
+    drawn = texts(fig)
+    for label in ("$c_{t-1}$", "$c_t$", "$h_{t-1}$", "$x_t$", "$h_t$", "$[h_{t-1}, x_t]$"):
+        assert label in drawn
+    for label in ("$f_t$", "$i_t$", "$g_t$", "$o_t$"):
+        assert label in drawn
+    gates = sorted(t for t in drawn if "\n" in t and not t.startswith("$c_t"))
+    assert gates == sorted(
+        ["$\\sigma$\nforget", "$\\sigma$\ninput", "tanh\ncandidate", "$\\sigma$\noutput"]
+    )
+    assert drawn.count("$\\times$") == 3 and drawn.count("$+$") == 1
+    assert "tanh" in drawn
+    equations = joined(fig)
+    assert "$c_t = f_t \\odot c_{t-1} + i_t \\odot g_t$" in equations
+    assert "$h_t = o_t \\odot \\tanh(c_t)$" in equations
+    assert fig.axes[0].get_title() == "An LSTM cell"
+    assert_readable(fig)
+
+
+# ------------------------------------------------------------------------ vae, gan
+
+
+def test_vae_draws_the_reparameterisation_and_the_loss():
+    fig = diagrams.vae()
+    assert isinstance(fig, Figure)
+    drawn = texts(fig)
+    for label in (
+        "$x$",
+        "encoder",
+        "$\\mu$",
+        "$\\log \\sigma^2$",
+        "$z = \\mu + \\sigma \\odot \\epsilon$",
+        "$\\epsilon \\sim \\mathcal{N}(0, I)$",
+        "decoder",
+        "$\\hat{x}$",
+    ):
+        assert label in drawn
+    everything = joined(fig)
+    assert "reconstruction $\\|x - \\hat{x}\\|^2$ $+$" in everything
+    assert "\\mathrm{KL}(\\mathcal{N}(\\mu, \\sigma^2)\\,\\|\\,\\mathcal{N}(0, I))" in everything
+    assert "1 + \\log \\sigma_j^2 - \\mu_j^2 - \\sigma_j^2" in everything
+    assert fig.axes[0].get_title() == "A variational autoencoder (VAE)"
+    assert len(arrows(fig)) == 8
+    assert_readable(fig)
+
+
+def test_gan_draws_both_networks_and_both_losses():
+    fig = diagrams.gan()
+    assert isinstance(fig, Figure)
+    drawn = texts(fig)
+    for label in (
+        "$z \\sim \\mathcal{N}(0, I)$",
+        "generator\n$G$",
+        "fake $G(z)$",
+        "real data $x$",
+        "discriminator\n$D$",
+        "$D(\\cdot)$ = P(real)",
+    ):
+        assert label in drawn
+    assert "discriminator loss $= -\\log D(x) - \\log(1 - D(G(z)))$" in drawn
+    assert "generator loss $= -\\log D(G(z))$" in drawn
+    assert fig.axes[0].get_title() == "A generative adversarial network (GAN)"
+    assert len(arrows(fig)) == 5
+    assert_readable(fig)
+
+
+# ------------------------------------------------------------------- all diagrams
+
+
+ALL = {
+    "dense_layer": {},
+    "computational_graph": {},
+    "convolution_window": {},
+    "lstm_cell": {},
+    "vae": {},
+    "gan": {},
+}
+
+
+def test_every_public_function_is_covered():
+    assert set(diagrams.__all__) - {"PALETTE"} == set(ALL)
+
+
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_each_diagram_is_one_small_figure_that_closes(name):
+    before = plt.get_fignums()
+    fig = getattr(diagrams, name)(**ALL[name])
+    assert len(plt.get_fignums()) == len(before) + 1
+    width, height = fig.get_size_inches()
+    assert width <= 8.5 and 3 <= height <= 4.5
+    assert len(fig.axes) == 1
+    plt.close(fig)
+    assert plt.get_fignums() == before
+
+
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_each_diagram_takes_an_axes_and_a_title(name):
+    fig, ax = plt.subplots(figsize=(6, 3))
+    assert getattr(diagrams, name)(ax=ax, title="mine") is fig
+    assert ax.get_title() == "mine"
+    assert tuple(fig.get_size_inches()) == (6, 3)
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_each_diagram_fills_only_with_the_palette(name):
+    fig = getattr(diagrams, name)()
+    palette = {matplotlib.colors.to_rgb(c) for c in diagrams.PALETTE.values()}
+    palette |= {matplotlib.colors.to_rgb(c) for c in ("white", "#f7f7f7")}
+    for patch in fig.axes[0].patches:
+        assert matplotlib.colors.to_rgb(patch.get_facecolor()) in palette, patch
+
+
+def test_palette_cannot_be_changed_by_accident():
+    with pytest.raises(TypeError):
+        diagrams.PALETTE["forward"] = "green"  # type: ignore[index]
