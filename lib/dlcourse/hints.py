@@ -133,6 +133,35 @@ MISTAKES: dict[str, str] = {
         "the recorded loss history is shifted or misses an entry: record the loss once per "
         "step, at the same point of the loop as asked (before or after the update)."
     ),
+    "activation_derivative": (
+        "the activation's derivative looks wrong: check its formula (tanh' = 1 - tanh**2, "
+        "sigmoid' = s * (1 - s), ReLU' = 1 where z > 0) and that it is applied to the right "
+        "value (Z or A = g(Z))."
+    ),
+    # Gradient checking (lesson 03).
+    "forward_difference": (
+        "this looks like a forward difference (f(theta + eps) - f(theta)) / eps, whose error "
+        "is of order eps: use the central difference (f(theta + eps) - f(theta - eps)) / "
+        "(2 * eps), whose error is of order eps**2."
+    ),
+    "difference_not_halved": (
+        "the numerical gradient is twice too large: divide f(theta + eps) - f(theta - eps) by "
+        "2 * eps, the distance between the two points, not by eps."
+    ),
+    "entry_not_restored": (
+        "a parameter entry was not put back exactly after its difference: save the entry "
+        "before changing it and assign the saved value back (adding and subtracting eps may "
+        "not give it back)."
+    ),
+    "perturbed_together": (
+        "several entries were changed at once (a whole row `theta[i]` of a 2-D array): change "
+        "one entry at a time, with the index tuples of `np.ndindex(theta.shape)` or a flat "
+        "index."
+    ),
+    "relative_error_denominator": (
+        "the relative error's denominator is missing or can be 0: divide norm(g_num - g) by "
+        "max(norm(g_num) + norm(g), 1e-12), which gives 0 (not nan) when both gradients are 0."
+    ),
 }
 
 # Arrays larger than this get no hint (recognisers stay cheap).

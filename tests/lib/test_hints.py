@@ -58,7 +58,9 @@ def test_ids_the_lessons_use_are_in_the_catalogue():
     lessons_use = (
         "transposed wrong_axis sample_std sum_for_mean missing_minus off_by_one_window "
         "logits_as_probabilities missing_bias reversed no_stabilisation in_place "
-        "learning_rate_scale missing_epsilon no_bias_correction loss_history_off"
+        "learning_rate_scale missing_epsilon no_bias_correction loss_history_off "
+        "activation_derivative forward_difference difference_not_halved entry_not_restored "
+        "perturbed_together relative_error_denominator"
     )
     assert set(lessons_use.split()) <= set(MISTAKES)
 
