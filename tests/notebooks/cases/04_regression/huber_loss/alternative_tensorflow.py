@@ -1,4 +1,8 @@
-# TensorFlow ops in float64, converted to a Python float at the end
+# TensorFlow ops in float64, converted to a Python float at the end (on a CPU or GPU
+# runtime, where TensorFlow is installed; the set-up cell does not import it)
+import tensorflow as tf
+
+
 def huber_loss(y_true, y_pred, delta=1.0):
     error = tf.constant(y_pred, dtype=tf.float64) - tf.constant(y_true, dtype=tf.float64)
     abs_error = tf.abs(error)
