@@ -1,4 +1,7 @@
 # one image at a time, a one-hot score, sums instead of means (the division by the max cancels them)
+import tensorflow as tf  # a CPU/GPU runtime's; the set-up cell imports keras.ops only
+
+
 def grad_cam(model, layer_name, images, class_index=None):
     sub_model = keras.Model(
         inputs=model.inputs, outputs=[model.get_layer(layer_name).output, model.outputs[0]]

@@ -1,4 +1,7 @@
 # one-hot class scores, tape.watch on the maps, an einsum, and divide_no_nan for the division
+import tensorflow as tf  # a CPU/GPU runtime's; the set-up cell imports keras.ops only
+
+
 def grad_cam(model, layer_name, images, class_index=None):
     layer = model.get_layer(layer_name)
     full = keras.Model(model.inputs[0], [layer.output, model.outputs[0]])
