@@ -1,4 +1,8 @@
-# TensorFlow ops in float64, with the input projection computed for all steps at once
+# TensorFlow ops in float64, with the input projection computed for all steps at once (on a
+# CPU or GPU runtime, where TensorFlow is installed; the set-up cell does not import it)
+import tensorflow as tf
+
+
 def simple_rnn_forward(X, kernel, recurrent_kernel, bias, return_sequences=False):
     X = tf.constant(X, dtype=tf.float64)
     U = tf.constant(recurrent_kernel, dtype=tf.float64)
