@@ -1,4 +1,7 @@
 # real and fake batches through the discriminator separately, the mean of their two losses
+import tensorflow as tf  # a CPU/GPU runtime's; the set-up cell imports keras.ops only
+
+
 def discriminator_step(generator, discriminator, d_optimizer, real, z):
     fake = generator(z, training=True)
     with tf.GradientTape() as tape:

@@ -1,4 +1,7 @@
 # the fakes made inside the tape but cut off with tf.stop_gradient; keras.ops for the loss
+import tensorflow as tf  # a CPU/GPU runtime's; the set-up cell imports keras.ops only
+
+
 def discriminator_step(generator, discriminator, d_optimizer, real, z):
     with tf.GradientTape() as tape:
         fake = tf.stop_gradient(generator(z, training=True))

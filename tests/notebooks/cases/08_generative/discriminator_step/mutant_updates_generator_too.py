@@ -1,11 +1,16 @@
-# makes the fakes inside the tape and updates the generator with the discriminator's loss too
+# makes the fakes inside the loss and updates the generator with the discriminator's loss too
 def discriminator_step(generator, discriminator, d_optimizer, real, z):
-    loss_fn = keras.losses.BinaryCrossentropy(from_logits=True)
-    with tf.GradientTape() as tape:
+    cross_entropy = keras.losses.BinaryCrossentropy(from_logits=True)
+
+    def loss_fn():
         fake = generator(z, training=True)
-        logits = discriminator(tf.concat([real, fake], axis=0), training=True)
-        targets = tf.concat([tf.ones((tf.shape(real)[0], 1)), tf.zeros((tf.shape(fake)[0], 1))], 0)
-        loss = loss_fn(targets, logits)
+        logits = discriminator(ops.concatenate([real, fake], axis=0), training=True)
+        targets = ops.concatenate(
+            [ops.ones((ops.shape(real)[0], 1)), ops.zeros((ops.shape(fake)[0], 1))], axis=0
+        )
+        return cross_entropy(targets, logits)
+
     variables = discriminator.trainable_variables + generator.trainable_variables
-    d_optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables, strict=True))
+    loss, gradients = dlcourse.value_and_gradients(loss_fn, variables)
+    d_optimizer.apply_gradients(zip(gradients, variables, strict=True))
     return loss

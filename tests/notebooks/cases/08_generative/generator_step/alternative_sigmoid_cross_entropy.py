@@ -1,4 +1,7 @@
 # tf.nn.sigmoid_cross_entropy_with_logits against ones, written as softplus(-logits)
+import tensorflow as tf  # a CPU/GPU runtime's; the set-up cell imports keras.ops only
+
+
 def generator_step(generator, discriminator, g_optimizer, z):
     with tf.GradientTape() as tape:
         logits = discriminator(generator(z, training=True), training=True)

@@ -1,4 +1,7 @@
 # freezes the discriminator with trainable = False and updates every trainable variable left
+import tensorflow as tf  # a CPU/GPU runtime's; the set-up cell imports keras.ops only
+
+
 def generator_step(generator, discriminator, g_optimizer, z):
     loss_fn = keras.losses.BinaryCrossentropy(from_logits=True)
     discriminator.trainable = False

@@ -1,10 +1,12 @@
 # returns the loss computed again after the update, not the one the step descended
 def generator_step(generator, discriminator, g_optimizer, z):
-    loss_fn = keras.losses.BinaryCrossentropy(from_logits=True)
-    with tf.GradientTape() as tape:
+    cross_entropy = keras.losses.BinaryCrossentropy(from_logits=True)
+
+    def loss_fn():
         logits = discriminator(generator(z, training=True), training=True)
-        loss = loss_fn(tf.ones_like(logits), logits)
+        return cross_entropy(ops.ones_like(logits), logits)
+
     variables = generator.trainable_variables
-    g_optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables, strict=True))
-    logits = discriminator(generator(z, training=True), training=True)
-    return loss_fn(tf.ones_like(logits), logits)
+    loss, gradients = dlcourse.value_and_gradients(loss_fn, variables)
+    g_optimizer.apply_gradients(zip(gradients, variables, strict=True))
+    return loss_fn()

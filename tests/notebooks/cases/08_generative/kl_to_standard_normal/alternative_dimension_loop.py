@@ -1,4 +1,7 @@
 # one latent dimension at a time, with the variance and the log-variance named
+import tensorflow as tf  # a CPU/GPU runtime's; the set-up cell imports keras.ops only
+
+
 def kl_to_standard_normal(mean, log_var):
     mean = tf.convert_to_tensor(mean)
     log_var = tf.cast(log_var, mean.dtype)

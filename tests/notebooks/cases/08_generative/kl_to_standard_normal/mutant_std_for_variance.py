@@ -1,3 +1,3 @@
 # uses the standard deviation exp(log_var / 2) where the variance belongs
 def kl_to_standard_normal(mean, log_var):
-    return 0.5 * tf.reduce_sum(tf.exp(0.5 * log_var) + tf.square(mean) - 1.0 - log_var, axis=-1)
+    return 0.5 * ops.sum(ops.exp(0.5 * log_var) + ops.square(mean) - 1.0 - log_var, axis=-1)

@@ -1,4 +1,4 @@
-# keras.ops and keras.random.normal instead of tf
-def reparameterize(mean, log_var):
-    epsilon = keras.random.normal(keras.ops.shape(mean))
+# keras.ops through the module path, the standard deviation as the square root of the variance
+def reparameterize(mean, log_var, seed=None):
+    epsilon = keras.random.normal(keras.ops.shape(mean), seed=seed)
     return mean + keras.ops.sqrt(keras.ops.exp(log_var)) * epsilon

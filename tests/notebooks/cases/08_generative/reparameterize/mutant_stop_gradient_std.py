@@ -1,4 +1,4 @@
 # stops the gradient at the standard deviation: log_var gets no gradient
-def reparameterize(mean, log_var):
-    std = tf.stop_gradient(tf.exp(0.5 * log_var))
-    return mean + std * tf.random.normal(tf.shape(mean))
+def reparameterize(mean, log_var, seed=None):
+    std = ops.stop_gradient(ops.exp(0.5 * log_var))
+    return mean + std * keras.random.normal(ops.shape(mean), seed=seed)
