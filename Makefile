@@ -10,8 +10,10 @@
 #   make formgrader  setup, then `course formgrader`: nbgrader's formgrader on the
 #                workspace, to grade the written answers (Ctrl-C stops it)
 #   make lint    ruff check and format check only
-#   make colab-check  run the instructor copies on Colab's versions in .colab-venv
-#                (Python 3.13, scripts/colab/runtime-2026.08.txt; LESSONS=01_tensors picks)
+#   make colab-check  the lessons on Colab's versions (Python 3.13; LESSONS=01_tensors picks):
+#                instructor copies in .colab-venv (scripts/colab/runtime-2026.08.txt), then
+#                student copies with answers on Keras+JAX without TensorFlow in .colab-jax-venv
+#                (scripts/colab/runtime-2026.08-tpu.txt, the TPU runtime)
 #
 # Variables: PYTHON (the interpreter that makes the venv, default python3), VENV (.venv),
 # TF=gpu (put tensorflow[and-cuda] in place of tensorflow-cpu), PYTEST_ARGS (extra args).
