@@ -162,6 +162,52 @@ MISTAKES: dict[str, str] = {
         "the relative error's denominator is missing or can be 0: divide norm(g_num - g) by "
         "max(norm(g_num) + norm(g), 1e-12), which gives 0 (not nan) when both gradients are 0."
     ),
+    # Dropout and batch normalisation (lesson 05).
+    "dropout_not_scaled": (
+        "the kept entries are not scaled: in training divide them by the keep probability "
+        "1 - rate (inverted dropout), so that every entry keeps its expected value x."
+    ),
+    "dropout_wrong_scale": (
+        "the kept entries are scaled by the wrong factor: divide them by the keep probability "
+        "1 - rate, not by the rate, and do not multiply them by 1 - rate."
+    ),
+    "dropout_at_inference": (
+        "dropout changed x at inference (training=False): return x as it is, neither dropped "
+        "nor scaled; inverted dropout does all its work in training."
+    ),
+    "rate_as_keep_probability": (
+        "the rate looks used as the probability of keeping an entry: `rate` is the probability "
+        "of dropping it, so keep each entry with probability 1 - rate."
+    ),
+    "dropout_shared_mask": (
+        "one mask seems shared by several examples or units: draw an independent keep-or-drop "
+        "decision for every entry, a mask of x's full shape."
+    ),
+    "rng_not_used": (
+        "the random generator passed in seems unused: draw from `rng` (`rng.random(x.shape)`), "
+        "not from `np.random` or a new generator, so that the same seed gives the same result."
+    ),
+    "variance_ddof": (
+        "the variance looks divided by n - 1 (ddof=1): batch normalisation uses the population "
+        "variance of the batch, `x.var(axis=0)` (ddof=0), as Keras does."
+    ),
+    "epsilon_outside_sqrt": (
+        "epsilon looks added outside the square root: divide by `np.sqrt(var + epsilon)`, not "
+        "by `np.sqrt(var) + epsilon`."
+    ),
+    "running_stats_at_inference": (
+        "the running mean or variance changed at inference (training=False): return them as "
+        "they were; only a call in training updates them."
+    ),
+    "momentum_reversed": (
+        "the momentum looks applied the wrong way round: Keras keeps the share `momentum` of "
+        "the old value, new = momentum * running + (1 - momentum) * batch statistic."
+    ),
+    "batch_stats_at_inference": (
+        "the batch's own mean and variance were used at inference: with training=False "
+        "normalise with the running ones, so that an example's output does not depend on its "
+        "batch."
+    ),
 }
 
 # Arrays larger than this get no hint (recognisers stay cheap).

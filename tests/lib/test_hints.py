@@ -60,7 +60,10 @@ def test_ids_the_lessons_use_are_in_the_catalogue():
         "logits_as_probabilities missing_bias reversed no_stabilisation in_place "
         "learning_rate_scale missing_epsilon no_bias_correction loss_history_off "
         "activation_derivative forward_difference difference_not_halved entry_not_restored "
-        "perturbed_together relative_error_denominator"
+        "perturbed_together relative_error_denominator dropout_not_scaled dropout_wrong_scale "
+        "dropout_at_inference rate_as_keep_probability dropout_shared_mask rng_not_used "
+        "variance_ddof epsilon_outside_sqrt running_stats_at_inference momentum_reversed "
+        "batch_stats_at_inference"
     )
     assert set(lessons_use.split()) <= set(MISTAKES)
 
