@@ -1,0 +1,13 @@
+# mistake: wrong_axis
+# normalises each example (row) over its units, as layer normalisation does
+def batchnorm_forward(
+    x, gamma, beta, running_mean, running_var, training, momentum=0.99, epsilon=1e-3
+):
+    x = np.asarray(x, dtype=np.float64)
+    if training:
+        mean, var = x.mean(axis=1, keepdims=True), x.var(axis=1, keepdims=True)
+        running_mean = momentum * running_mean + (1 - momentum) * mean
+        running_var = momentum * running_var + (1 - momentum) * var
+    else:
+        mean, var = running_mean, running_var
+    return gamma * (x - mean) / np.sqrt(var + epsilon) + beta, running_mean, running_var
