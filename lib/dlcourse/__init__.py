@@ -25,7 +25,7 @@ __version__ = "0.1.0"
 from dlcourse import checks, data, diagrams, hints, plots  # noqa: E402
 from dlcourse.backend import Environment, colab_install_line, setup  # noqa: E402
 from dlcourse.checks import needs  # noqa: E402
-from dlcourse.gradients import value_and_gradients  # noqa: E402
+from dlcourse.gradients import compiled, value_and_gradients  # noqa: E402
 
 # The module dlcourse.progress stays importable by name (`from dlcourse.progress import
 # build_report`); the package attribute is the function that every lesson's last cell calls.
@@ -36,6 +36,7 @@ __all__ = [
     "__version__",
     "checks",
     "colab_install_line",
+    "compiled",
     "data",
     "diagrams",
     "hints",

@@ -19,7 +19,7 @@ CHECKS = r"""
 import numpy as np
 import keras
 from keras import ops
-from dlcourse import value_and_gradients
+from dlcourse import compiled, value_and_gradients
 
 x = np.arange(12, dtype="float32").reshape(4, 3)
 w = keras.Variable(np.ones((3, 1), "float32"))
@@ -50,8 +50,34 @@ print("seeded", float(first) != float(second), np.allclose(ops.convert_to_numpy(
 maps = keras.Variable(np.array([[1.0, -2.0, 3.0]], "float32"))
 _, (g,) = value_and_gradients(lambda: ops.max(maps * maps), [maps])
 print("tensor", np.allclose(ops.convert_to_numpy(g), [[0.0, 0.0, 6.0]]))
+
+# compiled: a tf.function on TensorFlow (traced once), the step itself elsewhere; a training
+# step through it changes the weights as the plain step does.
+def double(a):
+    return a * 2.0
+
+fast = compiled(double)
+graph = hasattr(fast, "get_concrete_function")
+optimizer = keras.optimizers.SGD(0.1)
+v = keras.Variable(np.ones(2, "float32"))
+
+@compiled
+def sgd_step():
+    loss, grads = value_and_gradients(lambda: ops.sum(v * v), [v])
+    optimizer.apply_gradients(zip(grads, [v]))
+    return loss
+
+sgd_step(), sgd_step()
+print("compiled", graph == (keras.backend.backend() == "tensorflow"), float(fast(3.0)),
+      np.allclose(ops.convert_to_numpy(v), 0.64))
 """
-EXPECTED = ["linear True True True", "model True True", "seeded True True", "tensor True"]
+EXPECTED = [
+    "linear True True True",
+    "model True True",
+    "seeded True True",
+    "tensor True",
+    "compiled True 6.0 True",
+]
 
 
 def test_value_and_gradients_on_tensorflow(capsys):
