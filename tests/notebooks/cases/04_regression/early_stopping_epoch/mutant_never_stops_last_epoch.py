@@ -1,0 +1,9 @@
+# returns the last epoch instead of None when early stopping never fires
+def early_stopping_epoch(val_losses, patience, min_delta=0.0):
+    best, best_epoch = None, 0
+    for epoch, loss in enumerate(val_losses):
+        if best is None or loss < best - min_delta:
+            best, best_epoch = loss, epoch
+        elif epoch - best_epoch >= patience:
+            return epoch, best_epoch
+    return len(val_losses) - 1, best_epoch

@@ -1,0 +1,9 @@
+# waits one epoch too many: stops only when more than patience epochs passed since the best
+def early_stopping_epoch(val_losses, patience, min_delta=0.0):
+    best, best_epoch = None, 0
+    for epoch, loss in enumerate(val_losses):
+        if best is None or loss < best - min_delta:
+            best, best_epoch = loss, epoch
+        elif epoch - best_epoch > patience:
+            return epoch, best_epoch
+    return None, best_epoch
