@@ -208,6 +208,15 @@ MISTAKES: dict[str, str] = {
         "normalise with the running ones, so that an example's output does not depend on its "
         "batch."
     ),
+    # Residual blocks (lesson 06).
+    "no_skip_connection": (
+        "the skip path seems missing: add the block's input x (or its 1x1 projection) to F(x), "
+        "then apply the ReLU to the sum."
+    ),
+    "skip_after_activation": (
+        "the skip path seems added after the ReLU: add x (or its projection) to F(x) first, "
+        "then apply the ReLU to the sum."
+    ),
 }
 
 # Arrays larger than this get no hint (recognisers stay cheap).
