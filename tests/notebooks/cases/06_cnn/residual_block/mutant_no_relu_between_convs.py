@@ -1,0 +1,8 @@
+# F has no ReLU between its two convolutions: F is then one linear map
+def residual_block(x, filters, stride=1):
+    y = keras.layers.Conv2D(filters, 3, strides=stride, padding="same")(x)
+    y = keras.layers.Conv2D(filters, 3, padding="same")(y)
+    shortcut = x
+    if stride != 1 or x.shape[-1] != filters:
+        shortcut = keras.layers.Conv2D(filters, 1, strides=stride)(x)
+    return keras.layers.ReLU()(y + shortcut)

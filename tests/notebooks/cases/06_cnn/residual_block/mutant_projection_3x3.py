@@ -1,0 +1,8 @@
+# projects with a 3x3 convolution instead of a 1x1 one
+def residual_block(x, filters, stride=1):
+    y = keras.layers.Conv2D(filters, 3, strides=stride, padding="same", activation="relu")(x)
+    y = keras.layers.Conv2D(filters, 3, padding="same")(y)
+    shortcut = x
+    if stride != 1 or x.shape[-1] != filters:
+        shortcut = keras.layers.Conv2D(filters, 3, strides=stride, padding="same")(x)
+    return keras.layers.ReLU()(y + shortcut)
