@@ -217,6 +217,27 @@ MISTAKES: dict[str, str] = {
         "the skip path seems added after the ReLU: add x (or its projection) to F(x) first, "
         "then apply the ReLU to the sum."
     ),
+    # Vocabularies and padded token sequences (lesson 07).
+    "reserved_indices": (
+        "a token got the index 0 or 1, which are reserved (0 for padding, 1 for unknown "
+        "tokens): number the vocabulary's tokens from 2."
+    ),
+    "ties_not_alphabetical": (
+        "tokens with equal counts are not in alphabetical order: sort by count, most frequent "
+        "first, then by the token itself (`key=lambda w: (-count[w], w)`)."
+    ),
+    "document_frequency": (
+        "the counts look like the number of texts that contain each token: count every "
+        "occurrence of a token in every text (tokens, not documents)."
+    ),
+    "padding_side": (
+        "the padding or the truncation is at the wrong end of the sequence: check at which end "
+        "the convention adds the zeros and which tokens of a long text it keeps."
+    ),
+    "unknown_token": (
+        "tokens missing from the vocabulary were dropped or given 0 (padding): give each the "
+        "unknown index 1, in its place."
+    ),
 }
 
 # Arrays larger than this get no hint (recognisers stay cheap).

@@ -63,7 +63,8 @@ def test_ids_the_lessons_use_are_in_the_catalogue():
         "perturbed_together relative_error_denominator dropout_not_scaled dropout_wrong_scale "
         "dropout_at_inference rate_as_keep_probability dropout_shared_mask rng_not_used "
         "variance_ddof epsilon_outside_sqrt running_stats_at_inference momentum_reversed "
-        "batch_stats_at_inference no_skip_connection skip_after_activation"
+        "batch_stats_at_inference no_skip_connection skip_after_activation reserved_indices "
+        "ties_not_alphabetical document_frequency padding_side unknown_token"
     )
     assert set(lessons_use.split()) <= set(MISTAKES)
 
