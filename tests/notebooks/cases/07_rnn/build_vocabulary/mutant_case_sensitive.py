@@ -1,0 +1,11 @@
+# Mutant: does not lower-case, so "The" and "the" are two words.
+def build_vocabulary(texts, max_tokens):
+    import collections
+    import string
+
+    no_punctuation = str.maketrans("", "", string.punctuation)
+    counts = collections.Counter(
+        word for text in texts for word in str(text).translate(no_punctuation).split()
+    )
+    words = sorted(counts, key=lambda word: (-counts[word], word))
+    return {word: index for index, word in enumerate(words[: max_tokens - 2], start=2)}
