@@ -40,7 +40,8 @@ from autograder.workspace import Layout, shown_url, sqlite_file
 #: The folder that holds course.toml when no other is given: <repository>/course.
 DEFAULT_COURSE_FILE = Path(__file__).resolve().parents[2] / "course" / "course.toml"
 
-LESSON_ID = re.compile(r"\d\d_[a-z][a-z0-9_]*")
+#: Two digits, an optional letter for a lesson's second part (05b), then lower-case words.
+LESSON_ID = re.compile(r"\d\d[a-z]?_[a-z][a-z0-9_]*")
 STUDENT_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 
 _COURSE_KEYS = {
@@ -203,7 +204,7 @@ def parse_course(raw: dict[str, Any], *, root: Path, file: Path | None = None) -
         if not LESSON_ID.fullmatch(lesson_id):
             raise CourseConfigError(
                 f"{where}: {label}.id {lesson_id!r} must look like '01_tensors' "
-                "(two digits, an underscore, lower-case words)"
+                "(two digits, an optional letter, an underscore, lower-case words)"
             )
         points = _typed(entry, "points", float, where, label)
         if points <= 0:

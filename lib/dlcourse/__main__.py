@@ -15,8 +15,8 @@ from dlcourse import data
 #: The datasets the lessons load, and which lessons (tests/lib/test_main.py keeps this in
 #: step with source/). MNIST and IMDB appear only in optional cells that skip without them.
 USED_BY: dict[str, tuple[str, ...]] = {
-    "digits": ("01_tensors", "05_classification", "08_generative"),
-    "fashion_mnist": ("01_tensors", "05_classification", "06_cnn"),
+    "digits": ("01_tensors", "05_classification", "05b_improving", "08_generative"),
+    "fashion_mnist": ("01_tensors", "05b_improving", "06_cnn"),
     "breast_cancer": ("03_backprop",),
     "diabetes": ("04_regression",),
     "curve": ("04_regression",),

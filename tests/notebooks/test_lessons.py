@@ -40,8 +40,8 @@ def test_lesson_follows_the_pattern(lesson):
     problems = []
 
     title = cells[0]
-    if title.cell_type != "markdown" or not title.source.startswith(f"# {lesson[:2]} "):
-        problems.append(f"the first cell is not the title '# {lesson[:2]} ...'")
+    if title.cell_type != "markdown" or not title.source.startswith(f"# {lesson.split('_')[0]} "):
+        problems.append(f"the first cell is not the title '# {lesson.split('_')[0]} ...'")
     setup = cells[1]
     if nbgrader(setup).get("grade_id") != "setup" or not nbgrader(setup).get("locked"):
         problems.append("the second cell is not the locked set-up cell (grade_id 'setup')")
