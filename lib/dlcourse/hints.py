@@ -162,7 +162,7 @@ MISTAKES: dict[str, str] = {
         "the relative error's denominator is missing or can be 0: divide norm(g_num - g) by "
         "max(norm(g_num) + norm(g), 1e-12), which gives 0 (not nan) when both gradients are 0."
     ),
-    # Dropout and batch normalisation (lesson 05).
+    # Dropout and batch normalisation (lesson 05b).
     "dropout_not_scaled": (
         "the kept entries are not scaled: in training divide them by the keep probability "
         "1 - rate (inverted dropout), so that every entry keeps its expected value x."
@@ -207,6 +207,19 @@ MISTAKES: dict[str, str] = {
         "the batch's own mean and variance were used at inference: with training=False "
         "normalise with the running ones, so that an example's output does not depend on its "
         "batch."
+    ),
+    # Batch normalisation, backward (lesson 05b).
+    "batchnorm_grad_direct_only": (
+        "dx looks like gamma * dy / sqrt(var + epsilon) alone: every x_ij also moves its "
+        "column's mean and variance, so the bracket is dy - mean(dy) - x_hat * mean(dy * x_hat)."
+    ),
+    "batchnorm_grad_missing_path": (
+        "dx seems to miss the path through the batch's mean or the one through its variance: "
+        "keep all three terms, dy - mean(dy) - x_hat * mean(dy * x_hat), means over the batch."
+    ),
+    "dgamma_without_x_hat": (
+        "dgamma looks like sum(dy), the gradient of beta: gamma multiplies x_hat, so "
+        "dgamma = sum(dy * x_hat, axis=0)."
     ),
     # Residual blocks (lesson 06).
     "no_skip_connection": (
