@@ -251,6 +251,58 @@ MISTAKES: dict[str, str] = {
         "tokens missing from the vocabulary were dropped or given 0 (padding): give each the "
         "unknown index 1, in its place."
     ),
+    # Your first network (lesson 05).
+    "held_out_statistics": (
+        "the minimum and maximum look taken from more than the training data (all the data, or "
+        "each set its own): compute them from X_train only and scale all three sets with them."
+    ),
+    "per_feature_min_max": (
+        "the minimum and maximum look computed per column, which divides by 0 where a column "
+        "is constant: take one minimum and one maximum over the whole of X_train (`X.min()`)."
+    ),
+    "min_max_denominator": (
+        "the values look divided by the maximum instead of the range: divide x - x_min by "
+        "x_max - x_min."
+    ),
+    "held_out_not_scaled": (
+        "the validation or test set came back unscaled: apply the training minimum and "
+        "maximum to all three sets."
+    ),
+    "clipped_to_unit_range": (
+        "the values look clipped to [0, 1]: do not clip, a held-out value outside the "
+        "training range must stay outside [0, 1]."
+    ),
+    "input_shape_mismatch": (
+        "the model's input shape does not fit one example of shape (num_features,): start "
+        "with `keras.Input(shape=(num_features,))`, without the batch axis."
+    ),
+    "linear_hidden_layer": (
+        "the hidden layer looks linear (no activation), which makes the whole network linear: "
+        'give it `activation="relu"`.'
+    ),
+    "no_validation_data": (
+        "the history has no validation curves: pass `validation_data=(X_val, Y_val)` to `fit`."
+    ),
+    "validation_split": (
+        "the validation numbers are not those of X_val and Y_val (a `validation_split`, or the "
+        "training set): pass `validation_data=(X_val, Y_val)` and train on all of X_train."
+    ),
+    "wrong_learning_rate": (
+        "the training moves at another pace than asked: compile with "
+        "`keras.optimizers.SGD(learning_rate=0.1)`, not another optimizer or rate."
+    ),
+    "fit_arguments_ignored": (
+        "the number of epochs or the batch size seems ignored: pass `epochs=num_epochs` and "
+        "`batch_size=batch_size` on to `fit`."
+    ),
+    "sparse_loss_one_hot": (
+        "a loss for sparse labels got one-hot rows: with labels of shape (n, k) use "
+        "`keras.losses.CategoricalCrossentropy(from_logits=True)`."
+    ),
+    "training_mode_predictions": (
+        "the predictions look made in training mode (dropout active): call `model.predict(X)` "
+        "or `model(X, training=False)`."
+    ),
 }
 
 # Arrays larger than this get no hint (recognisers stay cheap).
