@@ -1,0 +1,7 @@
+# mistake: batchnorm_grad_missing_path
+# the path through the mean only: the variance term x_hat * mean(dy * x_hat) is left out
+def batchnorm_backward(dy, x, gamma, epsilon=1e-3):
+    std = np.sqrt(x.var(axis=0) + epsilon)
+    x_hat = (x - x.mean(axis=0)) / std
+    dx = gamma / std * (dy - dy.mean(axis=0))
+    return dx, (dy * x_hat).sum(axis=0), dy.sum(axis=0)
