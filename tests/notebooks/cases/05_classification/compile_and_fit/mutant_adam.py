@@ -1,0 +1,16 @@
+# mistake: wrong_learning_rate
+# Adam instead of the SGD asked for
+def compile_and_fit(model, X_train, Y_train, X_val, Y_val, num_epochs=20, batch_size=32):
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=0.1),
+        loss=keras.losses.CategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
+    return model.fit(
+        X_train,
+        Y_train,
+        epochs=num_epochs,
+        batch_size=batch_size,
+        validation_data=(X_val, Y_val),
+        verbose=0,
+    )
