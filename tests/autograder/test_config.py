@@ -33,6 +33,12 @@ def test_the_repository_course_file_loads():
     )
 
 
+def test_a_lesson_s_second_part_takes_one_letter_after_its_number():
+    """05 and 05b: one lower-case letter may follow the two digits of a lesson id."""
+    course = parse(lessons=[{"id": "05b_improving", "title": "T", "points": 1}])
+    assert [lesson.id for lesson in course.lessons] == ["05b_improving"]
+
+
 def test_the_fixture_course():
     course = load_course(FIXTURE)
     (lesson,) = course.lessons
@@ -112,6 +118,10 @@ def test_output_per_cell_and_restarts():
         ),
         (
             {"lessons": [{"id": "tensors", "title": "T", "points": 1}]},
+            "must look like '01_tensors'",
+        ),
+        (
+            {"lessons": [{"id": "05bb_two_letters", "title": "T", "points": 1}]},
             "must look like '01_tensors'",
         ),
         ({"lessons": [{"id": "01_a", "title": "T"}]}, r"lessons\[0\] needs 'points'"),
