@@ -707,7 +707,13 @@ def test_cases_are_distinct_and_cover_every_cell_rule() -> None:
     assert len(HOSTILE) >= 40 and len(BENIGN) >= 30
     assert len({case[1] for case in HOSTILE}) == len(HOSTILE)
     assert len({case[1] for case in BENIGN}) == len(BENIGN)
-    notebook_rules = {"edited-locked-cell", "deleted-test-cell", "changed-cell-metadata"}
+    # Rules that need the notebook: its instructor's cells (tested further down).
+    notebook_rules = {
+        "edited-locked-cell",
+        "deleted-test-cell",
+        "changed-cell-metadata",
+        "shadows-instructor-name",
+    }
     assert {case[2] for case in HOSTILE} == set(RULES) - notebook_rules
 
 
@@ -795,18 +801,20 @@ TEST_META = {
 }
 
 
-def _instructor() -> nbformat.NotebookNode:
+def _instructor(
+    setup: str = SETUP, tests: str = VISIBLE_TESTS + "\n" + HIDDEN_TESTS
+) -> nbformat.NotebookNode:
     """The instructor's notebook: set-up, a solution, a test cell with hidden tests."""
     return new_notebook(
         cells=[
             new_markdown_cell(
                 "# Softmax", metadata=_meta("intro", grade=False, solution=False, locked=True)
             ),
-            new_code_cell(SETUP, metadata=_meta("setup", grade=False, solution=False, locked=True)),
+            new_code_cell(setup, metadata=_meta("setup", grade=False, solution=False, locked=True)),
             new_code_cell(
                 SOLUTION, metadata=_meta("softmax", grade=False, solution=True, locked=False)
             ),
-            new_code_cell(VISIBLE_TESTS + "\n" + HIDDEN_TESTS, metadata=TEST_META),
+            new_code_cell(tests, metadata=TEST_META),
         ]
     )
 
@@ -879,6 +887,44 @@ def test_rebinding_names_of_the_set_up_cell() -> None:
         ("softmax", 2, "shadows-check"),
         ("softmax", 3, "shadows-check"),
     ]
+
+
+def test_rebinding_any_name_the_set_up_cell_binds() -> None:
+    """Not only libraries and checks: `ops`, `data`, `env` of the set-up cell are what the
+    tests find there, so a student's spy or fake in their place is a finding."""
+    setup = SETUP + "\nfrom keras import ops\nenv = object()"
+    instructor = _instructor(setup=setup)
+    submitted = _release(instructor)
+    submitted.cells[2].source = "class Spy:\n    pass\nops = Spy()\n" + ANSWER
+    findings = scan_notebook(submitted, instructor)
+    assert _rules(findings) == [("softmax", 3, "shadows-instructor-name")]
+    assert "`ops`" in findings[0].message
+    submitted.cells[2].source = ANSWER + "\nfor env in range(2):\n    pass"
+    assert _rules(scan_notebook(submitted, instructor)) == [
+        ("softmax", 4, "shadows-instructor-name")
+    ]
+    # Names of the student's own, and the same import again, are not findings.
+    submitted.cells[2].source = "from keras import ops\nz_demo = 1\n" + ANSWER
+    assert scan_notebook(submitted, instructor) == []
+
+
+def test_a_function_that_rebinds_a_helper_of_a_test_cell() -> None:
+    """A test cell that defines a helper, calls the answer, then calls the helper again
+    (hidden) would call whatever the answer put in its place with `global`."""
+    tests = (
+        "def check_it(z):\n    check_shape('softmax(z)', softmax(z), (3,))\n"
+        "check_it(xp.zeros(3))\n" + HIDDEN_TESTS
+    )
+    instructor = _instructor(tests=tests)
+    submitted = _release(instructor)
+    answer = "def softmax(z):\n    global check_it\n    check_it = print\n    return z"
+    submitted.cells[2].source = answer
+    findings = scan_notebook(submitted, instructor)
+    assert _rules(findings) == [("softmax", 3, "shadows-instructor-name")]
+    # At the top level of the student's cell it changes nothing: the test cell defines the
+    # helper again when it runs. A local of the same name is the function's own.
+    submitted.cells[2].source = "check_it = 1\ndef softmax(z):\n    check_it = 2\n    return z"
+    assert scan_notebook(submitted, instructor) == []
 
 
 def test_reimporting_a_name_of_the_set_up_cell_as_something_else() -> None:

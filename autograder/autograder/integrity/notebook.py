@@ -55,7 +55,8 @@ def scan_notebook(
         # into markdown still runs as code.
         runs = original if owned and original is not None else cell
         if (original or cell).get("cell_type") == "code":
-            scanner.add(cells.source_text(runs.get("source", "")), label, not owned, index)
+            test = owned and cells.is_grade(runs) and not cells.is_solution(runs)
+            scanner.add(cells.source_text(runs.get("source", "")), label, not owned, index, test)
     # In notebook order: each cell's comparison with the source, then its scan.
     scanned: dict[int, list[Finding]] = {}
     for index, finding in scanner.run():

@@ -25,6 +25,10 @@ RULES: dict[str, str] = {
         "Rebinds {what}, a name the tests use to call dlcourse's checks, so they would run "
         "the student's code instead."
     ),
+    "shadows-instructor-name": (
+        "Rebinds {what}, a name the instructor's set-up or test cells define, so the tests "
+        "would call or read the student's version."
+    ),
     "shadows-builtin": (
         "Rebinds the builtin {what} at the top level, so test cells that call it would get "
         "the student's version."

@@ -85,6 +85,30 @@ def scan_source(source: str, cell: str = "cell 0") -> list[Finding]:
     return _unique(finding for _, finding in scanner.run())
 
 
+_OWN_SCOPES = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def _top_level_names(tree: ast.Module) -> set[str]:
+    """The names a cell binds at the top level (not inside its functions or classes)."""
+    names: set[str] = set()
+    pending: list[ast.AST] = list(tree.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+            continue
+        if isinstance(node, _OWN_SCOPES):
+            continue  # a lambda's or a comprehension's names are its own
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        pending.extend(ast.iter_child_nodes(node))
+    names.discard("*")
+    return names
+
+
 def _shown(node: ast.AST) -> str:
     """Short source text of a node, in backquotes."""
     try:
@@ -281,6 +305,11 @@ class _Scanner(ast.NodeVisitor):
         self._facts = _Facts()
         self._cells: list[_Cell] = []
         self._parsed: dict[str, tuple[ast.Module, int] | None] = {}
+        #: Top-level names the instructor's cells bind: those of locked set-up cells (the
+        #: tests find them as the set-up left them) and those of test cells (helpers that a
+        #: test cell defines and then calls, around the student's code).
+        self._setup_names: set[str] = set()
+        self._test_names: set[str] = set()
         self._reset()
         self._cell = ""
         self._lines: list[str] = []
@@ -321,11 +350,18 @@ class _Scanner(ast.NodeVisitor):
             self._parsed[code] = _parse(code)
         return self._parsed[code]
 
-    def add(self, source: str, cell: str, report: bool = True, position: int = 0) -> None:
-        """Queue one cell; with ``report=False`` it is only followed for what it binds."""
+    def add(
+        self, source: str, cell: str, report: bool = True, position: int = 0, test: bool = False
+    ) -> None:
+        """Queue one cell; with ``report=False`` (an instructor's cell) it is only followed for
+        what it binds, and its top-level names are protected: ``test`` says it is a test cell.
+        """
         parsed = self._parse_cached(source)
         if parsed is not None:
             tree, dropped = parsed
+            if not report:
+                names = _top_level_names(tree)
+                (self._test_names if test else self._setup_names).update(names)
             lines = source.split("\n")
             self._cells.append(_Cell(tree, dropped, lines, cell, report, position))
 
@@ -647,14 +683,16 @@ class _Scanner(ast.NodeVisitor):
             self._facts.add(self._facts.attrs, target.attr, origin)
 
     def _check_rebinding(self, name: str, node: ast.AST) -> None:
-        """Report a top-level rebinding of a check, a watched module or a builtin."""
+        """Report a top-level rebinding of a check, a watched module, a builtin or a name
+        the instructor's cells bind."""
         current = _single_path(self._module.names.get(name))
         if name in self._module.imported and current is not None:
             if current in ("dlcourse", "dlcourse.checks") or current.startswith("dlcourse.checks."):
                 self._report(node, "shadows-check", f"`{name}` ({current})")
-            elif current in WATCHED_IMPORTS or current.startswith(WATCHED_IMPORT_PREFIXES):
+                return
+            if current in WATCHED_IMPORTS or current.startswith(WATCHED_IMPORT_PREFIXES):
                 self._report(node, "patches-module", f"the name `{name}` ({current})")
-            return
+                return
         if name == "__import__":
             self._report(node, "touches-sys-modules", "`__import__`")
         elif (
@@ -664,6 +702,13 @@ class _Scanner(ast.NodeVisitor):
         ):
             self._reported_builtins.add(name)
             self._report(node, "shadows-builtin", f"`{name}`")
+        # What the set-up cell bound, rebound by a student's cell; or what a test cell bound,
+        # rebound (``global``) by a student's function, which a test cell may call before
+        # it uses its own helper again: either way the tests would use the student's version.
+        elif name in self._setup_names or (
+            self._scopes[-1] is not self._module and name in self._test_names
+        ):
+            self._report(node, "shadows-instructor-name", f"`{name}`")
 
     # ---- scopes -----------------------------------------------------------------------
 
